@@ -1,0 +1,70 @@
+"""All configuration, from environment variables (or a `.env` file). No secret has a default:
+in development the runner generates them once under the data directory; in production they must be set."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path(".data")
+
+    # Postgres: a SQLAlchemy/libpq URL. Empty -> the runner starts an embedded server (pgserver).
+    database_url: str | None = None
+
+    # Temporal: host:port of the frontend. Empty -> the runner starts `temporal server start-dev`.
+    temporal_address: str | None = None
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "pendientes"
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    jwt_secret: SecretStr | None = None
+    jwt_expiry_minutes: int = Field(default=720, gt=0)
+    # Fernet key that encrypts PPPoE passwords at rest.
+    secrets_key: SecretStr | None = None
+
+    demo_data: bool = True
+    zona_horaria: str = "America/Lima"
+    cancelado_retencion_dias: int = Field(default=30, gt=0)
+    # Seconds an HTTP request waits for the workflow to answer an update before answering 503.
+    update_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _secrets_required_in_production(self) -> Settings:
+        if self.environment == "production":
+            missing = [n for n in ("jwt_secret", "secrets_key", "database_url", "temporal_address")
+                       if not getattr(self, n)]
+            if missing:
+                raise ValueError(f"production needs these settings: {', '.join(missing)}")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL with the psycopg 3 driver, whatever scheme was configured."""
+        if not self.database_url:
+            raise RuntimeError("DATABASE_URL is not set (the runner sets it for the embedded server)")
+        return to_sqlalchemy_url(self.database_url)
+
+
+def to_sqlalchemy_url(url: str) -> str:
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
