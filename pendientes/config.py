@@ -44,8 +44,11 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _secrets_required_in_production(self) -> Settings:
         if self.environment == "production":
-            missing = [n for n in ("jwt_secret", "secrets_key", "database_url", "temporal_address")
-                       if not getattr(self, n)]
+            missing = [
+                n
+                for n in ("jwt_secret", "secrets_key", "database_url", "temporal_address")
+                if not getattr(self, n)
+            ]
             if missing:
                 raise ValueError(f"production needs these settings: {', '.join(missing)}")
         return self
@@ -61,7 +64,7 @@ class Settings(BaseSettings):
 def to_sqlalchemy_url(url: str) -> str:
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     raise ValueError("DATABASE_URL must be a postgresql:// URL")
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .enums import TIPOS_CON_RED, TipoPendiente
 from .enums import EstadoPendiente as E
 from .enums import EstadoTecnico as ET
-from .enums import TIPOS_CON_RED, TipoPendiente
 from .permisos import Permiso as P
 
 
@@ -104,9 +104,7 @@ TRANSICIONES: tuple[Transicion, ...] = tuple(
         Accion.CANCELAR,
         E.CANCELADO,
     )
-    + _filas(
-        (E.REGISTRADO, E.ASIGNADO, E.PAUSADO, E.POSTERGADO, E.CANCELADO), Accion.POSTERGAR, E.POSTERGADO
-    )
+    + _filas((E.REGISTRADO, E.ASIGNADO, E.PAUSADO, E.POSTERGADO, E.CANCELADO), Accion.POSTERGAR, E.POSTERGADO)
 )
 
 # Network sub-state. The product table plus two rows it implies: configuring what is not pending
@@ -128,6 +126,16 @@ TRANSICIONES_TECNICAS: tuple[TransicionTecnica, ...] = tuple(
         (ET.PENDIENTE_PPPoE, Accion.CONFIGURAR_VLAN, ET.PENDIENTE_PPPoE),
     )
 )
+
+# Data each action needs besides the actor (field names of the action request).
+DATOS_REQUERIDOS: dict[Accion, tuple[str, ...]] = {
+    Accion.ASIGNAR: ("tecnico_id",),
+    Accion.OBSERVAR: ("motivo",),
+    Accion.CANCELAR: ("motivo",),
+    Accion.POSTERGAR: ("nueva_fecha",),
+    Accion.CONFIGURAR_VLAN: ("vlan",),
+    Accion.CONFIGURAR_PPPOE: ("pppoe_usuario", "pppoe_password_cifrado"),
+}
 
 ACCIONES_TECNICAS = frozenset(t.accion for t in TRANSICIONES_TECNICAS)
 # Network work makes no sense on a closed pendiente.
@@ -157,6 +165,7 @@ class Situacion:
     asignado_a: int | None = None
     pppoe_configurado: bool = False
     vlan_configurada: bool = False
+    tiene_detalle: bool = True
 
 
 class Rechazo(StrEnum):
@@ -232,6 +241,9 @@ def evaluar(accion: Accion, situacion: Situacion, actor: Actor) -> Decision:
         return _rechazar(Rechazo.TRANSICION_INVALIDA, destino, regla)
     if accion is Accion.FINALIZAR and (bloqueo := _bloqueo_finalizar(situacion)):
         return _rechazar(Rechazo.BLOQUEADO, f"no se puede finalizar: {bloqueo}", regla)
+    if accion is Accion.ASIGNAR and not situacion.tiene_detalle:
+        motivo = f"no se puede asignar: falta el detalle del tipo {situacion.tipo}"
+        return _rechazar(Rechazo.BLOQUEADO, motivo, regla)
     estado, estado_tecnico = destino
     return Decision(True, estado=estado, estado_tecnico=estado_tecnico, permisos_requeridos=regla.permisos)
 

@@ -123,9 +123,7 @@ class NotificationEstado(StrEnum):
 
 
 # Types whose detail record carries PPPoE/VLAN fields; only these accept network actions.
-TIPOS_CON_RED = frozenset(
-    {TipoPendiente.AVERIA, TipoPendiente.INSTALACION_INTERNET, TipoPendiente.TRASLADO}
-)
+TIPOS_CON_RED = frozenset({TipoPendiente.AVERIA, TipoPendiente.INSTALACION_INTERNET, TipoPendiente.TRASLADO})
 
 # States in which a pendiente is still open work: the overdue flag applies only to these.
 ESTADOS_VENCIBLES = frozenset(
