@@ -1,0 +1,1 @@
+"""All I/O the workflows need. Each activity is one Postgres transaction and idempotent."""

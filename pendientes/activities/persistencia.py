@@ -1,0 +1,187 @@
+"""Persistence of a pendiente's lifecycle: the row, its detail and its historial, written together."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from pendientes.db import models as m
+from pendientes.domain.acciones import Accion
+from pendientes.domain.enums import TipoPendiente
+from pendientes.domain.permisos import Permiso
+from pendientes.workflows.mensajes import Cambio, EstadoVivo, InicioPendiente
+from pendientes.workflows.pendiente import APLICAR_CAMBIO, DATOS_INVALIDOS, REGISTRAR_PENDIENTE
+
+DETALLES: dict[TipoPendiente, type[m.Base]] = {
+    TipoPendiente.AVERIA: m.PendienteAveria,
+    TipoPendiente.INSTALACION_INTERNET: m.PendienteInstalacionInternet,
+    TipoPendiente.INSTALACION_CAMARAS: m.PendienteInstalacionCamaras,
+    TipoPendiente.RECOJO_DISPOSITIVOS: m.PendienteRecojoDispositivo,
+    TipoPendiente.TRASLADO: m.PendienteTraslado,
+}
+TECNICO_INVALIDO = "TecnicoInvalido"
+
+
+def _rechazo(mensaje: str, tipo: str = DATOS_INVALIDOS) -> ApplicationError:
+    return ApplicationError(mensaje, type=tipo, non_retryable=True)
+
+
+def estado_vivo(fila: m.Pendiente, detalle: m.Base | None) -> EstadoVivo:
+    return EstadoVivo(
+        pendiente_id=fila.id,
+        estado=fila.estado,
+        estado_tecnico=fila.estado_tecnico,
+        tipo=fila.tipo,
+        asignado_a=fila.asignado_a,
+        fecha_pendiente=fila.fecha_pendiente,
+        vencido=fila.vencido,
+        pppoe_configurado=bool(getattr(detalle, "pppoe_usuario", None)),
+        vlan_configurada=getattr(detalle, "vlan", None) is not None,
+        tiene_detalle=detalle is not None,
+        seq=fila.seq,
+    )
+
+
+class PersistenciaActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name=REGISTRAR_PENDIENTE)
+    async def registrar_pendiente(self, inicio: InicioPendiente) -> EstadoVivo:
+        """Insert the row, its detail and the 'crear' historial entry; a retry finds them and returns."""
+        datos = inicio.datos
+        try:
+            async with self._sessions.begin() as s:
+                insertado = await s.scalar(
+                    insert(m.Pendiente)
+                    .values(
+                        id=inicio.pendiente_id,
+                        cliente_id=datos.cliente_id,
+                        registrado_por=datos.registrado_por,
+                        tipo=datos.tipo,
+                        lugar=datos.lugar,
+                        prioridad=datos.prioridad,
+                        empresa=datos.empresa,
+                        direccion=datos.direccion,
+                        fecha_pendiente=datos.fecha_pendiente,
+                    )
+                    .on_conflict_do_nothing(index_elements=["id"])
+                    .returning(m.Pendiente.id)
+                )
+                if insertado is not None:
+                    await self._insertar_detalle(s, inicio)
+                return await self._leer(s, inicio.pendiente_id)
+        except IntegrityError as error:
+            raise _rechazo(f"datos inválidos para el pendiente: {error.orig.diag.message_primary}") from None
+
+    async def _insertar_detalle(self, s: AsyncSession, inicio: InicioPendiente) -> None:
+        datos = inicio.datos
+        if datos.detalle is not None:
+            modelo = DETALLES[datos.tipo]
+            await s.execute(insert(modelo).values(pendiente_id=inicio.pendiente_id, **datos.detalle))
+        s.add(
+            m.Historial(
+                pendiente_id=inicio.pendiente_id,
+                empleado_id=inicio.actor.empleado_id,
+                actor_nombre=inicio.actor.nombre,
+                accion="crear",
+                estado="REGISTRADO",
+                estado_tecnico="OK",
+                detalles="pendiente registrado",
+                seq=0,
+            )
+        )
+
+    @activity.defn(name=APLICAR_CAMBIO)
+    async def aplicar_cambio(self, cambio: Cambio) -> None:
+        """Apply one accepted change with its historial row; applying the same seq twice is a no-op."""
+        async with self._sessions.begin() as s:
+            fila = await s.get(m.Pendiente, cambio.pendiente_id, with_for_update=True)
+            if fila is None:
+                raise _rechazo(f"el pendiente {cambio.pendiente_id} no existe", "NoEncontrado")
+            if fila.seq >= cambio.seq:
+                return
+            detalles = cambio.detalles
+            if cambio.accion == Accion.ASIGNAR:
+                detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
+            red = await self._guardar_red(s, fila.tipo, cambio)
+            detalles = " · ".join(p for p in (detalles, red) if p) or None
+            despues = cambio.despues
+            await s.execute(
+                update(m.Pendiente)
+                .where(m.Pendiente.id == cambio.pendiente_id)
+                .values(
+                    estado=despues.estado,
+                    estado_tecnico=despues.estado_tecnico,
+                    asignado_a=despues.asignado_a,
+                    fecha_pendiente=despues.fecha_pendiente,
+                    vencido=despues.vencido,
+                    seq=cambio.seq,
+                )
+            )
+            await s.execute(
+                insert(m.Historial)
+                .values(
+                    pendiente_id=cambio.pendiente_id,
+                    empleado_id=cambio.actor.empleado_id,
+                    actor_nombre=cambio.actor.nombre,
+                    accion=cambio.accion,
+                    estado_anterior=cambio.antes.estado,
+                    estado=despues.estado,
+                    estado_tecnico_anterior=cambio.antes.estado_tecnico,
+                    estado_tecnico=despues.estado_tecnico,
+                    detalles=detalles[:500] if detalles else None,
+                    seq=cambio.seq,
+                )
+                .on_conflict_do_nothing(index_elements=["pendiente_id", "seq"])
+            )
+
+    async def _verificar_tecnico(self, s: AsyncSession, empleado_id: int | None) -> str:
+        """The assignee must be an active empleado whose active user can execute work."""
+        puede_ejecutar = exists().where(
+            m.Usuario.empleado_id == m.Empleado.id,
+            m.Usuario.vigente.is_(True),
+            m.Usuario.rol_id == m.Rol.id,
+            m.Rol.permisos.any(Permiso.EJECUTAR_TRABAJO.value),
+        )
+        empleado = await s.scalar(
+            select(m.Empleado).where(
+                m.Empleado.id == empleado_id, m.Empleado.vigente.is_(True), puede_ejecutar
+            )
+        )
+        if empleado is None:
+            raise _rechazo(
+                f"el empleado {empleado_id} no existe, no está activo o no puede ejecutar trabajos",
+                TECNICO_INVALIDO,
+            )
+        return f"asignado a {empleado.nombre} {empleado.apellido_paterno or ''}".strip()
+
+    async def _guardar_red(self, s: AsyncSession, tipo: str, cambio: Cambio) -> str | None:
+        """Record VLAN / PPPoE values on the type-detail row; the password arrives already encrypted."""
+        valores: dict[str, object] = {}
+        if cambio.accion == Accion.CONFIGURAR_VLAN:
+            valores["vlan"] = cambio.vlan
+        elif cambio.accion == Accion.CONFIGURAR_PPPOE:
+            valores.update(
+                pppoe_usuario=cambio.pppoe_usuario, pppoe_password_cifrado=cambio.pppoe_password_cifrado
+            )
+        if not valores:
+            return None
+        modelo = DETALLES[TipoPendiente(tipo)]
+        resultado = await s.execute(
+            update(modelo).where(modelo.pendiente_id == cambio.pendiente_id).values(**valores)
+        )
+        if resultado.rowcount == 0:
+            raise _rechazo("falta el detalle del pendiente donde se registra la configuración de red")
+        if "vlan" in valores:
+            return f"VLAN {cambio.vlan}"
+        return f"usuario PPPoE {cambio.pppoe_usuario}"
+
+    async def _leer(self, s: AsyncSession, pendiente_id: int) -> EstadoVivo:
+        fila = await s.get(m.Pendiente, pendiente_id)
+        detalle = await s.get(DETALLES[TipoPendiente(fila.tipo)], pendiente_id)
+        return estado_vivo(fila, detalle)

@@ -1,0 +1,1 @@
+"""Deterministic workflow code only. Imports nothing that does I/O (no db, no config)."""

@@ -1,0 +1,129 @@
+"""Messages exchanged between the API, the workflow and the activities (Pydantic, pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pendientes.domain.acciones import Accion, Actor, Situacion
+from pendientes.domain.enums import (
+    EmpresaPendiente,
+    EstadoPendiente,
+    EstadoTecnico,
+    LugarPendiente,
+    PrioridadPendiente,
+    TipoPendiente,
+)
+from pendientes.domain.permisos import Permiso
+
+
+class ActorMsg(BaseModel):
+    """The authenticated caller as the workflow needs it to re-check a rule."""
+
+    model_config = ConfigDict(frozen=True)
+
+    usuario_id: int | None = None
+    empleado_id: int | None = None
+    nombre: str = "sistema"
+    permisos: frozenset[Permiso] = frozenset()
+
+    def a_dominio(self) -> Actor:
+        return Actor(
+            empleado_id=self.empleado_id,
+            permisos=self.permisos,
+            usuario_id=self.usuario_id,
+            nombre=self.nombre,
+        )
+
+
+SISTEMA = ActorMsg(nombre="sistema", permisos=frozenset(Permiso))
+
+
+class DatosPendiente(BaseModel):
+    """The fields a pendiente is created with (validated by the API before the workflow starts)."""
+
+    cliente_id: int
+    registrado_por: int
+    tipo: TipoPendiente
+    lugar: LugarPendiente
+    prioridad: PrioridadPendiente
+    empresa: EmpresaPendiente | None = None
+    direccion: str | None = None
+    fecha_pendiente: datetime | None = None
+    # Type-detail fields in column names (e.g. descripcion_falla); no secrets ever travel here.
+    detalle: dict[str, object] | None = None
+
+
+class InicioPendiente(BaseModel):
+    """Workflow input. `vivo` is set only when the workflow continues as new."""
+
+    pendiente_id: int
+    datos: DatosPendiente
+    actor: ActorMsg
+    vivo: EstadoVivo | None = None
+
+
+class EstadoVivo(BaseModel):
+    """The live lifecycle state the workflow owns (query result, update result)."""
+
+    pendiente_id: int
+    estado: EstadoPendiente = EstadoPendiente.REGISTRADO
+    estado_tecnico: EstadoTecnico = EstadoTecnico.OK
+    tipo: TipoPendiente
+    asignado_a: int | None = None
+    fecha_pendiente: datetime | None = None
+    vencido: bool = False
+    pppoe_configurado: bool = False
+    vlan_configurada: bool = False
+    tiene_detalle: bool = False
+    # Number of lifecycle changes applied; the idempotency key of each write is (pendiente_id, seq).
+    seq: int = 0
+
+    def situacion(self) -> Situacion:
+        return Situacion(
+            estado=self.estado,
+            estado_tecnico=self.estado_tecnico,
+            tipo=self.tipo,
+            asignado_a=self.asignado_a,
+            pppoe_configurado=self.pppoe_configurado,
+            vlan_configurada=self.vlan_configurada,
+            tiene_detalle=self.tiene_detalle,
+        )
+
+
+class OrdenAccion(BaseModel):
+    """An action request: who asks and the data the action needs."""
+
+    actor: ActorMsg
+    tecnico_id: int | None = None
+    motivo: str | None = Field(default=None, max_length=500)
+    nueva_fecha: datetime | None = None
+    vlan: int | None = Field(default=None, ge=1, le=4094)
+    pppoe_usuario: str | None = Field(default=None, max_length=100)
+    # Ciphertext only (Fernet): the clear password never enters workflow history.
+    pppoe_password_cifrado: str | None = None
+
+
+class Cambio(BaseModel):
+    """One accepted lifecycle change, persisted by an activity in one transaction."""
+
+    pendiente_id: int
+    seq: int
+    accion: str
+    actor: ActorMsg
+    antes: EstadoVivo
+    despues: EstadoVivo
+    detalles: str | None = None
+    vlan: int | None = None
+    pppoe_usuario: str | None = None
+    pppoe_password_cifrado: str | None = None
+
+
+class AccionesDisponibles(BaseModel):
+    estado: EstadoPendiente
+    estado_tecnico: EstadoTecnico
+    acciones: list[Accion]
+
+
+InicioPendiente.model_rebuild()
