@@ -1,0 +1,1 @@
+"""HTTP layer: authenticate, validate, send Updates/Signals, read from Postgres. Thin by design."""

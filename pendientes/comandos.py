@@ -1,0 +1,153 @@
+"""Commands on pendientes, shared by the API, the demo seed and the benchmarks.
+
+Creation is atomic from the caller's view: the id is reserved in Postgres (with the Idempotency-Key,
+if any), then update-with-start asks the workflow to write the row. The workflow is the only writer,
+so there is never a row without a workflow; a retry after a crash finds the reservation and finishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import exists, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from pendientes.db import models as m
+from pendientes.domain.acciones import Accion
+from pendientes.errores import Conflicto, DatosInvalidos, NoDisponible, NoEncontrado, desde_workflow
+from pendientes.temporal_client import workflow_id
+from pendientes.workflows import busqueda
+from pendientes.workflows.mensajes import ActorMsg, DatosPendiente, EstadoVivo, InicioPendiente, OrdenAccion
+from pendientes.workflows.pendiente import PendienteWorkflow
+
+CREAR = "crear_pendiente"
+
+
+def huella(cuerpo: Any) -> str:
+    """Stable fingerprint of a request body, to refuse an Idempotency-Key reused for another request."""
+    canonico = json.dumps(cuerpo, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonico.encode()).hexdigest()
+
+
+class Comandos:
+    def __init__(
+        self,
+        client: Client,
+        sessions: async_sessionmaker[AsyncSession],
+        task_queue: str,
+        timeout: timedelta = timedelta(seconds=10),
+    ) -> None:
+        self._client = client
+        self._sessions = sessions
+        self._task_queue = task_queue
+        self._timeout = timeout
+
+    async def reservar_id(self, usuario_id: int | None, clave: str | None, request_hash: str) -> int:
+        """The pendiente id for this request: a new one, or the one already bound to the key."""
+        con_clave = bool(clave) and usuario_id is not None
+        async with self._sessions.begin() as s:
+            if con_clave and (previo := await self._id_de_clave(s, usuario_id, clave, request_hash)):
+                return previo
+            nuevo = await s.scalar(text("SELECT nextval(pg_get_serial_sequence('pendientes', 'id'))"))
+            if not con_clave:
+                return nuevo
+            guardado = await s.scalar(
+                insert(m.IdempotencyKey)
+                .values(
+                    usuario_id=usuario_id,
+                    clave=clave,
+                    operacion=CREAR,
+                    request_hash=request_hash,
+                    recurso_id=nuevo,
+                )
+                .on_conflict_do_nothing()
+                .returning(m.IdempotencyKey.recurso_id)
+            )
+        if guardado is not None:
+            return guardado
+        # Another request with the same key won the race: use its id.
+        async with self._sessions.begin() as s:
+            return await self._id_de_clave(s, usuario_id, clave, request_hash)
+
+    async def _id_de_clave(
+        self, s: AsyncSession, usuario_id: int, clave: str, request_hash: str
+    ) -> int | None:
+        previo = await s.get(m.IdempotencyKey, (usuario_id, clave))
+        if previo is None:
+            return None
+        if previo.operacion != CREAR or previo.request_hash != request_hash:
+            raise DatosInvalidos(
+                "la cabecera Idempotency-Key ya se usó con otra petición", {"campo": "Idempotency-Key"}
+            )
+        return previo.recurso_id
+
+    async def crear_pendiente(
+        self, datos: DatosPendiente, actor: ActorMsg, clave: str | None = None, request_hash: str = ""
+    ) -> int:
+        request_hash = request_hash or huella(datos.model_dump(mode="json"))
+        pendiente_id = await self.reservar_id(actor.usuario_id, clave, request_hash)
+        async with self._sessions() as s:
+            if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
+                return pendiente_id
+        inicio = InicioPendiente(pendiente_id=pendiente_id, datos=datos, actor=actor)
+        inicial = EstadoVivo(
+            pendiente_id=pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente
+        )
+        arranque = WithStartWorkflowOperation(
+            PendienteWorkflow.run,
+            inicio,
+            id=workflow_id(pendiente_id),
+            task_queue=self._task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=busqueda.al_iniciar(datos, inicial),
+            static_summary=f"{datos.tipo} · cliente {datos.cliente_id} · {datos.lugar}",
+        )
+        try:
+            await self._client.execute_update_with_start_workflow(
+                PendienteWorkflow.registrar,
+                start_workflow_operation=arranque,
+                id="registrar",
+                rpc_timeout=self._timeout,
+            )
+        except WorkflowUpdateFailedError as error:
+            raise desde_workflow(error) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise NoDisponible(
+                "el motor de flujos no respondió a tiempo; reintente con la misma clave"
+            ) from None
+        except RPCError as error:
+            if error.status is RPCStatusCode.ALREADY_EXISTS:
+                raise Conflicto("este pendiente ya no se puede registrar de nuevo") from None
+            raise NoDisponible("el motor de flujos no está disponible") from None
+        return pendiente_id
+
+    async def ejecutar(
+        self, pendiente_id: int, accion: Accion, orden: OrdenAccion, update_id: str | None = None
+    ) -> EstadoVivo:
+        """Send one action as an Update and wait for its result (refusals become our errors)."""
+        handle = self._client.get_workflow_handle(workflow_id(pendiente_id))
+        try:
+            return await handle.execute_update(
+                accion.value, orden, id=update_id, result_type=EstadoVivo, rpc_timeout=self._timeout
+            )
+        except WorkflowUpdateFailedError as error:
+            raise desde_workflow(error) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise NoDisponible("el motor de flujos no respondió a tiempo") from None
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise NoEncontrado(f"el pendiente {pendiente_id} no tiene un flujo activo") from None
+            raise NoDisponible("el motor de flujos no está disponible") from None

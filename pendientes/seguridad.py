@@ -1,0 +1,83 @@
+"""Password hashing (argon2), access tokens (JWT with expiry) and secret encryption (Fernet)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.fernet import Fernet, InvalidToken
+
+_hasher = PasswordHasher()
+ALGORITMO = "HS256"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verificar_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A constant hash so that an unknown DNI costs the same time as a wrong password.
+HASH_SEÑUELO = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def emitir_token(usuario_id: int, rol: str, clave: str, minutos: int) -> tuple[str, datetime]:
+    ahora = datetime.now(UTC)
+    expira = ahora + timedelta(minutes=minutos)
+    carga = {"sub": str(usuario_id), "rol": rol, "iat": ahora, "exp": expira}
+    return jwt.encode(carga, clave, algorithm=ALGORITMO), expira
+
+
+def leer_token(token: str, clave: str) -> int | None:
+    """The user id of a valid, unexpired token signed with our key; None otherwise."""
+    try:
+        carga = jwt.decode(token, clave, algorithms=[ALGORITMO], options={"require": ["exp", "sub"]})
+        return int(carga["sub"])
+    except (jwt.PyJWTError, ValueError):
+        return None
+
+
+class Cifrador:
+    """Encrypts secrets at rest (PPPoE passwords) with a key from configuration."""
+
+    def __init__(self, clave: str) -> None:
+        self._fernet = Fernet(clave.encode())
+
+    def cifrar(self, texto: str) -> str:
+        return self._fernet.encrypt(texto.encode()).decode()
+
+    def descifrar(self, cifrado: str) -> str | None:
+        try:
+            return self._fernet.decrypt(cifrado.encode()).decode()
+        except InvalidToken:
+            return None
+
+
+def secreto_local(directorio: Path, nombre: str, generar: Callable[[], str]) -> str:
+    """A development secret generated once and kept in the data directory (never in the repo)."""
+    ruta = directorio / nombre
+    if ruta.exists():
+        return ruta.read_text().strip()
+    directorio.mkdir(parents=True, exist_ok=True)
+    valor = generar()
+    ruta.write_text(valor)
+    ruta.chmod(0o600)
+    return valor
+
+
+def generar_jwt_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def generar_fernet_key() -> str:
+    return Fernet.generate_key().decode()

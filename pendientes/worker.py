@@ -1,0 +1,51 @@
+"""The Temporal worker: runs PendienteWorkflow and its activities. `python -m pendientes.worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from pendientes.activities.persistencia import PersistenciaActivities
+from pendientes.config import Settings, get_settings
+from pendientes.db.engine import make_engine, make_session_factory
+from pendientes.temporal_client import connect
+from pendientes.workflows.pendiente import PendienteWorkflow
+
+log = logging.getLogger("pendientes.worker")
+
+
+def build_worker(client: Client, sessions: async_sessionmaker[AsyncSession], task_queue: str) -> Worker:
+    persistencia = PersistenciaActivities(sessions)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[PendienteWorkflow],
+        activities=[persistencia.registrar_pendiente, persistencia.aplicar_cambio],
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def main(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    client = await connect(settings)
+    worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue)
+    parar = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, parar.set)
+    async with worker:
+        log.info("worker listening on task queue %s", settings.temporal_task_queue)
+        await parar.wait()
+        log.info("worker stopping")
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(main(get_settings()))
