@@ -48,8 +48,16 @@ from tests.conftest import create_database
 
 
 @pytest.fixture(scope="module")
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_engine(to_sqlalchemy_url(database_url), poolclass=pool.NullPool)
+def schema_url(postgres_server_url: str) -> str:
+    """An empty migrated database of its own: the shared one holds other tests' data."""
+    url = create_database(postgres_server_url, "schema")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def engine(schema_url: str) -> Iterator[Engine]:
+    engine = create_engine(to_sqlalchemy_url(schema_url), poolclass=pool.NullPool)
     yield engine
     engine.dispose()
 
