@@ -149,5 +149,14 @@ class Comandos:
             raise NoDisponible("el motor de flujos no respondió a tiempo") from None
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
-                raise NoEncontrado(f"el pendiente {pendiente_id} no tiene un flujo activo") from None
+                raise await self._sin_flujo(pendiente_id) from None
             raise NoDisponible("el motor de flujos no está disponible") from None
+
+    async def _sin_flujo(self, pendiente_id: int) -> Conflicto | NoEncontrado:
+        """No running workflow: the pendiente is closed (its workflow completed) or does not exist."""
+        async with self._sessions() as s:
+            fila = await s.get(m.Pendiente, pendiente_id)
+        if fila is None or not fila.vigente:
+            return NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
+        data = {"estado": fila.estado, "estadoTecnico": fila.estado_tecnico, "accionesPosibles": []}
+        return Conflicto(f"el pendiente está {fila.estado} y ya no admite acciones", data)

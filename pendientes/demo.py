@@ -207,7 +207,7 @@ async def cargar_referencia(sessions: async_sessionmaker[AsyncSession]) -> None:
             s.add_all(m.Producto(nombre=n, costo_unitario=Decimal("0.00")) for n in ITEMS_CCTV)
 
 
-async def _personas(sessions: async_sessionmaker[AsyncSession]) -> Personas:
+async def personas_demo(sessions: async_sessionmaker[AsyncSession]) -> Personas:
     async with sessions() as s:
         filas = (
             await s.execute(
@@ -289,7 +289,7 @@ async def _sembrar_pendiente(
 
 async def cargar_demo(sessions: async_sessionmaker[AsyncSession], comandos: Comandos) -> int:
     await cargar_referencia(sessions)
-    personas = await _personas(sessions)
+    personas = await personas_demo(sessions)
     codigos = [c[0] for c in CLIENTES]
     async with sessions() as s:
         consulta = select(m.Cliente.id).where(m.Cliente.codigo_cliente.in_(codigos)).order_by(m.Cliente.id)
