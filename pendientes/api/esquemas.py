@@ -52,6 +52,10 @@ FechaHora = Annotated[
 ]
 
 
+# A database id: positive and within Postgres' bigint, so no id ever reaches SQL out of range.
+Id = Annotated[int, Field(gt=0, le=2**63 - 1)]
+
+
 class Camel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
@@ -108,7 +112,7 @@ class CrearPendienteRequest(Camel):
         },
     )
 
-    cliente_id: int = Field(gt=0)
+    cliente_id: Id
     tipo: TipoPendiente
     lugar: LugarPendiente
     prioridad: PrioridadPendiente
@@ -116,7 +120,7 @@ class CrearPendienteRequest(Camel):
     direccion: str | None = Field(default=None, max_length=200)
     fecha_pendiente: FechaHora | None = None
     # Accepted for compatibility; the registrant is the authenticated user's empleado when linked.
-    registrado_por_id: int | None = Field(default=None, gt=0)
+    registrado_por_id: Id | None = None
     # The create body cannot choose the lifecycle: only the initial values are accepted.
     estado: EstadoPendiente | None = None
     estado_tecnico: EstadoTecnico | None = None

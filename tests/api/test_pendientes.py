@@ -194,6 +194,7 @@ async def test_id_desconocido_da_404_en_el_sobre(http, tokens):
         ({"tipo": "REPARACION"}, "tipo"),
         ({"lugar": None}, "lugar"),
         ({"clienteId": "uno"}, "clienteId"),
+        ({"clienteId": 2**63}, "clienteId"),
         ({"fechaPendiente": "mañana"}, "fechaPendiente"),
         ({"detalle": {"direccionDestino": "sin lugar de destino"}}, "detalle.lugarDestino"),
         ({"estado": "FINALIZADO"}, "estado"),
@@ -210,6 +211,22 @@ async def test_cuerpo_invalido_da_422_nombrando_el_campo(http, tokens, cliente_i
     assert r.json()["code"] == 422
     assert r.json()["data"]["campo"] == campo
     assert await contar(sessions, m.Pendiente) == antes
+
+
+@pytest.mark.parametrize(
+    "ruta", ["/api/pendientes/0", "/api/pendientes/99999999999999999999", "/api/pendientes/x"]
+)
+async def test_id_fuera_de_rango_da_422(http, tokens, ruta):
+    r = await http.get(ruta, headers=auth(tokens["coordinadora"]))
+    assert r.status_code == 422
+    assert r.json()["data"]["campo"] == "id"
+
+
+async def test_json_malformado_da_422(http, tokens):
+    cabeceras = {"content-type": "application/json"} | auth(tokens["coordinadora"])
+    r = await http.post("/api/pendientes", content=b'{"clienteId": 1,', headers=cabeceras)
+    assert r.status_code == 422
+    assert r.json()["success"] is False
 
 
 async def test_cliente_desconocido_da_404(http, tokens):

@@ -29,7 +29,7 @@ ERRORES = {
     503: {"model": Respuesta[dict], "description": "Postgres o Temporal no disponibles"},
 }
 
-IdPendiente = Annotated[int, Path(gt=0, description="Id del pendiente")]
+IdPendiente = Annotated[int, Path(gt=0, le=2**63 - 1, description="Id del pendiente")]
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="Reintentos con la misma clave no duplican"),
