@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from pendientes.api.respuesta import instalar_manejadores
-from pendientes.api.rutas import auth, pendientes, salud
+from pendientes.api.rutas import acciones, auth, empleados, pendientes, salud, usuarios
 from pendientes.comandos import Comandos
 from pendientes.config import Settings, get_settings
 from pendientes.db.engine import make_engine, make_session_factory
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
 
     app = FastAPI(title="pendientes", version="0.1.0", description=DESCRIPCION, lifespan=lifespan)
     instalar_manejadores(app)
-    for modulo in (salud, auth, pendientes):
+    for modulo in (salud, auth, usuarios, empleados, pendientes, acciones):
         app.include_router(modulo.router)
     return app
 
