@@ -24,12 +24,20 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
+from pendientes.config import Settings
 from pendientes.db import models as m
 from pendientes.domain.acciones import Accion
 from pendientes.errores import Conflicto, DatosInvalidos, NoDisponible, NoEncontrado, desde_workflow
 from pendientes.temporal_client import workflow_id
 from pendientes.workflows import busqueda
-from pendientes.workflows.mensajes import ActorMsg, DatosPendiente, EstadoVivo, InicioPendiente, OrdenAccion
+from pendientes.workflows.mensajes import (
+    ActorMsg,
+    ConfigFlujo,
+    DatosPendiente,
+    EstadoVivo,
+    InicioPendiente,
+    OrdenAccion,
+)
 from pendientes.workflows.pendiente import PendienteWorkflow
 
 CREAR = "crear_pendiente"
@@ -48,11 +56,21 @@ class Comandos:
         sessions: async_sessionmaker[AsyncSession],
         task_queue: str,
         timeout: timedelta = timedelta(seconds=10),
+        flujo: ConfigFlujo | None = None,
     ) -> None:
         self._client = client
         self._sessions = sessions
         self._task_queue = task_queue
         self._timeout = timeout
+        self._flujo = flujo or ConfigFlujo()
+
+    @classmethod
+    def desde_settings(
+        cls, client: Client, sessions: async_sessionmaker[AsyncSession], settings: Settings
+    ) -> Comandos:
+        flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+        timeout = timedelta(seconds=settings.update_timeout_seconds)
+        return cls(client, sessions, settings.temporal_task_queue, timeout, flujo)
 
     async def reservar_id(self, usuario_id: int | None, clave: str | None, request_hash: str) -> int:
         """The pendiente id for this request: a new one, or the one already bound to the key."""
@@ -101,7 +119,7 @@ class Comandos:
         async with self._sessions() as s:
             if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
                 return pendiente_id
-        inicio = InicioPendiente(pendiente_id=pendiente_id, datos=datos, actor=actor)
+        inicio = InicioPendiente(pendiente_id=pendiente_id, datos=datos, actor=actor, config=self._flujo)
         inicial = EstadoVivo(
             pendiente_id=pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente
         )
@@ -141,7 +159,11 @@ class Comandos:
         handle = self._client.get_workflow_handle(workflow_id(pendiente_id))
         try:
             return await handle.execute_update(
-                accion.value, orden, id=update_id, result_type=EstadoVivo, rpc_timeout=self._timeout
+                accion.value,
+                orden,
+                id=update_id or orden.clave,
+                result_type=EstadoVivo,
+                rpc_timeout=self._timeout,
             )
         except WorkflowUpdateFailedError as error:
             raise desde_workflow(error) from None

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from pendientes import infra
@@ -87,7 +86,9 @@ async def _sembrar(settings: Settings) -> int:
     try:
         sessions = make_session_factory(engine)
         client = await connect(settings)
-        comandos = Comandos(client, sessions, settings.temporal_task_queue, timedelta(seconds=30))
+        comandos = Comandos.desde_settings(
+            client, sessions, settings.model_copy(update={"update_timeout_seconds": 30})
+        )
         return await cargar_demo(sessions, comandos)
     finally:
         await engine.dispose()

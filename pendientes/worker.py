@@ -26,7 +26,7 @@ def build_worker(client: Client, sessions: async_sessionmaker[AsyncSession], tas
         client,
         task_queue=task_queue,
         workflows=[PendienteWorkflow],
-        activities=[persistencia.registrar_pendiente, persistencia.aplicar_cambio],
+        activities=[persistencia.registrar_pendiente, persistencia.aplicar_cambio, persistencia.cargar_actor],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

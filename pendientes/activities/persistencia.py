@@ -13,8 +13,13 @@ from pendientes.db import models as m
 from pendientes.domain.acciones import Accion
 from pendientes.domain.enums import TipoPendiente
 from pendientes.domain.permisos import Permiso
-from pendientes.workflows.mensajes import Cambio, EstadoVivo, InicioPendiente
-from pendientes.workflows.pendiente import APLICAR_CAMBIO, DATOS_INVALIDOS, REGISTRAR_PENDIENTE
+from pendientes.workflows.mensajes import ActorMsg, Cambio, EstadoVivo, InicioPendiente
+from pendientes.workflows.pendiente import (
+    APLICAR_CAMBIO,
+    CARGAR_ACTOR,
+    DATOS_INVALIDOS,
+    REGISTRAR_PENDIENTE,
+)
 
 DETALLES: dict[TipoPendiente, type[m.Base]] = {
     TipoPendiente.AVERIA: m.PendienteAveria,
@@ -99,6 +104,13 @@ class PersistenciaActivities:
     @activity.defn(name=APLICAR_CAMBIO)
     async def aplicar_cambio(self, cambio: Cambio) -> None:
         """Apply one accepted change with its historial row; applying the same seq twice is a no-op."""
+        try:
+            await self._aplicar(cambio)
+        except IntegrityError as error:
+            # Bad references can never succeed on retry: refuse instead of retrying forever.
+            raise _rechazo(f"cambio inválido: {error.orig.diag.message_primary}") from None
+
+    async def _aplicar(self, cambio: Cambio) -> None:
         async with self._sessions.begin() as s:
             fila = await s.get(m.Pendiente, cambio.pendiente_id, with_for_update=True)
             if fila is None:
@@ -139,6 +151,27 @@ class PersistenciaActivities:
                 )
                 .on_conflict_do_nothing(index_elements=["pendiente_id", "seq"])
             )
+
+    @activity.defn(name=CARGAR_ACTOR)
+    async def cargar_actor(self, usuario_id: int) -> ActorMsg | None:
+        """The active user and the current permissions of their role, as a signal's actor."""
+        async with self._sessions() as s:
+            fila = (
+                await s.execute(
+                    select(m.Usuario, m.Rol)
+                    .join(m.Rol, m.Rol.id == m.Usuario.rol_id)
+                    .where(m.Usuario.id == usuario_id, m.Usuario.vigente.is_(True), m.Rol.vigente.is_(True))
+                )
+            ).first()
+        if fila is None:
+            return None
+        usuario, rol = fila
+        return ActorMsg(
+            usuario_id=usuario.id,
+            empleado_id=usuario.empleado_id,
+            nombre=usuario.nombre,
+            permisos=frozenset(Permiso(p) for p in rol.permisos),
+        )
 
     async def _verificar_tecnico(self, s: AsyncSession, empleado_id: int | None) -> str:
         """The assignee must be an active empleado whose active user can execute work."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from fastapi import FastAPI
 from temporalio.client import Client
@@ -34,12 +33,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         app.state.sessions = make_session_factory(engine)
         app.state.temporal = client
         app.state.cifrador = Cifrador(settings.secrets_key.get_secret_value())
-        app.state.comandos = Comandos(
-            client,
-            app.state.sessions,
-            settings.temporal_task_queue,
-            timedelta(seconds=settings.update_timeout_seconds),
-        )
+        app.state.comandos = Comandos.desde_settings(client, app.state.sessions, settings)
         yield
         await engine.dispose()
 

@@ -262,3 +262,13 @@ def accion_hacia(situacion: Situacion, objetivo: E) -> list[Accion]:
     """The state-machine actions that lead from the current state to `objetivo`
     (resolves the original's `PUT /estado?nuevoEstado=`)."""
     return [t.accion for t in TRANSICIONES if t.desde is situacion.estado and t.hacia is objetivo]
+
+
+def accion_tecnica_hacia(situacion: Situacion, objetivo: ET) -> list[Accion]:
+    """The network actions that move `estadoTecnico` from its current value to `objetivo`
+    (resolves the original's `estado-tecnico?nuevoEstado=`)."""
+    return [
+        t.accion
+        for t in TRANSICIONES_TECNICAS
+        if t.desde is situacion.estado_tecnico and t.hacia is objetivo and t.desde is not t.hacia
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,13 +55,23 @@ class DatosPendiente(BaseModel):
     detalle: dict[str, object] | None = None
 
 
+class ConfigFlujo(BaseModel):
+    """Settings fixed when the workflow starts (they travel with it through continue-as-new)."""
+
+    retencion_cancelado: timedelta = timedelta(days=30)
+    # Continue as new past this many history events (Temporal also suggests it on its own).
+    limite_historia: int = Field(default=5000, ge=20)
+
+
 class InicioPendiente(BaseModel):
-    """Workflow input. `vivo` is set only when the workflow continues as new."""
+    """Workflow input. `vivo` and `resultados` are set only when the workflow continues as new."""
 
     pendiente_id: int
     datos: DatosPendiente
     actor: ActorMsg
+    config: ConfigFlujo = ConfigFlujo()
     vivo: EstadoVivo | None = None
+    resultados: dict[str, EstadoVivo] = {}
 
 
 class EstadoVivo(BaseModel):
@@ -77,7 +87,9 @@ class EstadoVivo(BaseModel):
     pppoe_configurado: bool = False
     vlan_configurada: bool = False
     tiene_detalle: bool = False
-    # Number of lifecycle changes applied; the idempotency key of each write is (pendiente_id, seq).
+    cancelado_en: datetime | None = None
+    # Number of historial entries the workflow wrote; each write's idempotency key is (pendiente_id, seq).
+    # It is also the pendiente's version for optimistic concurrency (If-Match).
     seq: int = 0
 
     def situacion(self) -> Situacion:
@@ -96,6 +108,10 @@ class OrdenAccion(BaseModel):
     """An action request: who asks and the data the action needs."""
 
     actor: ActorMsg
+    # Idempotency key: the same key is applied once and answers the same result.
+    clave: str | None = Field(default=None, max_length=200)
+    # Optimistic concurrency: refuse if the pendiente is no longer at this version (seq).
+    version: int | None = None
     tecnico_id: int | None = None
     motivo: str | None = Field(default=None, max_length=500)
     nueva_fecha: datetime | None = None

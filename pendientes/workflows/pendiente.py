@@ -1,8 +1,11 @@
 """PendienteWorkflow: the one writer of a pendiente's lifecycle.
 
 Every action of domain/acciones.py is an Update named like the action, with a validator that refuses
-it before anything is written. Accepted actions are persisted by a local activity (row + historial in
-one transaction, idempotent by sequence number) and then reflected in the search attributes.
+it before anything is written, and a Signal of the same name for fire-and-forget callers (a refused
+signal is recorded as rejected, never fails the workflow). Accepted changes are persisted by a local
+activity (row + historial in one transaction, idempotent by sequence number), then reflected in the
+search attributes. Durable timers bring postponed pendientes back, flag overdue ones and archive
+cancelled ones after their retention.
 """
 
 from __future__ import annotations
@@ -15,17 +18,18 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from pendientes.domain import plazos
     from pendientes.domain.acciones import (
         DATOS_REQUERIDOS,
         Accion,
         Rechazo,
         acciones_permitidas,
-        acciones_posibles,
         evaluar,
     )
     from pendientes.domain.enums import EstadoPendiente
     from pendientes.workflows import busqueda
     from pendientes.workflows.mensajes import (
+        SISTEMA,
         AccionesDisponibles,
         ActorMsg,
         Cambio,
@@ -37,9 +41,15 @@ with workflow.unsafe.imports_passed_through():
 # Activity names are part of history: never rename without workflow.patched.
 REGISTRAR_PENDIENTE = "registrar_pendiente"
 APLICAR_CAMBIO = "aplicar_cambio"
+CARGAR_ACTOR = "cargar_actor"
 
-# Error type for missing or invalid action data (the others come from domain.Rechazo).
+# Error types besides domain.Rechazo: the contract the API maps to HTTP statuses.
 DATOS_INVALIDOS = "DatosInvalidos"
+VERSION_OBSOLETA = "VersionObsoleta"
+
+# History entries the workflow writes on its own (actor `sistema`) or for refused signals.
+VENCER, REACTIVAR, ARCHIVAR, SENAL_RECHAZADA = "vencer", "reactivar", "archivar", "senal_rechazada"
+RESULTADOS_RECORDADOS = 100
 
 _PERSISTENCIA = dict(
     start_to_close_timeout=timedelta(seconds=30),
@@ -60,21 +70,29 @@ def _error_actividad(error: ActivityError) -> ApplicationError:
 class PendienteWorkflow:
     @workflow.init
     def __init__(self, inicio: InicioPendiente) -> None:
-        self._datos = inicio.datos
+        self._inicio = inicio
         self._vivo: EstadoVivo | None = inicio.vivo
+        self._resultados: dict[str, EstadoVivo] = dict(inicio.resultados)
         self._fallo_creacion: ApplicationError | None = None
-        # Handlers await activities; the lock keeps two actions from interleaving on stale state.
+        # Handlers await activities; the lock keeps two changes from interleaving on stale state.
         self._lock = asyncio.Lock()
         for accion in Accion:
-            self._registrar_handler(accion)
+            self._registrar_handlers(accion)
 
     @workflow.run
     async def run(self, inicio: InicioPendiente) -> EstadoVivo:
         if self._vivo is None:
             await self._crear(inicio)
-        await workflow.wait_condition(lambda: self._vivo.estado is EstadoPendiente.FINALIZADO)
+        while self._vivo.estado is not EstadoPendiente.FINALIZADO:
+            if self._debe_continuar_como_nuevo():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(self._inicio.model_copy(update=self._para_continuar()))
+            if not await self._esperar_cambio_o_plazo():
+                break
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._vivo
+
+    # -- creation ------------------------------------------------------------------------------
 
     async def _crear(self, inicio: InicioPendiente) -> None:
         async with self._lock:
@@ -98,6 +116,8 @@ class PendienteWorkflow:
             raise self._fallo_creacion
         return self._vivo
 
+    # -- queries -------------------------------------------------------------------------------
+
     @workflow.query
     def estado(self) -> EstadoVivo | None:
         return self._vivo
@@ -111,50 +131,120 @@ class PendienteWorkflow:
             estado=self._vivo.estado, estado_tecnico=self._vivo.estado_tecnico, acciones=permitidas
         )
 
-    # -- actions -----------------------------------------------------------------------------
+    # -- timers --------------------------------------------------------------------------------
 
-    def _registrar_handler(self, accion: Accion) -> None:
-        async def handler(orden: OrdenAccion) -> EstadoVivo:
+    def _proximo_plazo(self):
+        """The earliest system event due for the current state, as (instant, event) or None."""
+        v = self._vivo
+        retencion = self._inicio.config.retencion_cancelado
+        candidatos = [
+            (plazos.reactivacion(v.estado, v.fecha_pendiente), REACTIVAR),
+            (plazos.vencimiento(v.estado, v.vencido, v.fecha_pendiente), VENCER),
+            (plazos.archivo(v.estado, v.cancelado_en, retencion), ARCHIVAR),
+        ]
+        return min(((m, e) for m, e in candidatos if m is not None), default=None)
+
+    async def _esperar_cambio_o_plazo(self) -> bool:
+        """Wait for the next change or the next due system event. False when the workflow should end."""
+        plazo = self._proximo_plazo()
+        version = self._vivo.seq
+        if plazo is not None:
+            restante = (plazo[0] - workflow.now()).total_seconds()
+            if restante > 0:
+                try:
+                    await workflow.wait_condition(
+                        lambda: self._vivo.seq != version, timeout=restante, timeout_summary=plazo[1]
+                    )
+                    return True
+                except TimeoutError:
+                    pass
+            return await self._evento_sistema(plazo[1])
+        await workflow.wait_condition(lambda: self._vivo.seq != version or self._debe_continuar_como_nuevo())
+        return True
+
+    async def _evento_sistema(self, evento: str) -> bool:
+        async with self._lock:
+            plazo = self._proximo_plazo()
+            if plazo is None or plazo[1] != evento or plazo[0] > workflow.now():
+                return True  # a concurrent action changed the state while we waited for the lock
+            v = self._vivo
+            if evento == REACTIVAR:
+                despues = v.model_copy(update={"estado": plazos.estado_reactivado(v.asignado_a)})
+                detalle = "vuelve por sí solo en la fecha de postergación"
+            elif evento == VENCER:
+                despues = v.model_copy(update={"vencido": True})
+                detalle = "terminó el día programado y el trabajo sigue abierto"
+            else:
+                despues = v
+                detalle = "archivado al terminar el plazo para recuperarlo"
+            await self._aplicar(evento, SISTEMA, despues, detalle)
+        return evento != ARCHIVAR
+
+    def _debe_continuar_como_nuevo(self) -> bool:
+        info = workflow.info()
+        limite = self._inicio.config.limite_historia
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > limite
+
+    def _para_continuar(self) -> dict[str, object]:
+        recientes = dict(list(self._resultados.items())[-RESULTADOS_RECORDADOS:])
+        return {"vivo": self._vivo, "resultados": recientes}
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _registrar_handlers(self, accion: Accion) -> None:
+        async def update(orden: OrdenAccion) -> EstadoVivo:
             return await self._ejecutar(accion, orden)
 
         def validator(orden: OrdenAccion) -> None:
-            self._preparar(accion, orden)
+            if orden.clave not in self._resultados:
+                self._preparar(accion, orden)
 
-        workflow.set_update_handler(accion.value, handler, validator=validator)
+        async def signal(orden: OrdenAccion) -> None:
+            await self._senal(accion, orden)
 
-    def _rechazo(self, tipo: str, mensaje: str) -> ApplicationError:
-        vivo = self._vivo
+        workflow.set_update_handler(accion.value, update, validator=validator)
+        workflow.set_signal_handler(accion.value, signal)
+
+    def _rechazo(self, tipo: str, mensaje: str, actor: ActorMsg) -> ApplicationError:
+        v = self._vivo
         detalle = {
-            "estado": vivo.estado.value if vivo else None,
-            "estadoTecnico": vivo.estado_tecnico.value if vivo else None,
-            "accionesPosibles": [a.value for a in acciones_posibles(vivo.situacion())] if vivo else [],
+            "estado": v.estado.value if v else None,
+            "estadoTecnico": v.estado_tecnico.value if v else None,
+            "accionesPermitidas": [a.value for a in acciones_permitidas(v.situacion(), actor.a_dominio())]
+            if v
+            else [],
+            "version": v.seq if v else None,
         }
         return ApplicationError(mensaje, detalle, type=tipo, non_retryable=True)
 
     def _preparar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         """Check the action against the domain rules; return the state it leads to, or raise."""
         if self._vivo is None:
-            raise self._rechazo(Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado")
+            raise self._rechazo(
+                Rechazo.TRANSICION_INVALIDA, "el pendiente aún no está registrado", orden.actor
+            )
         decision = evaluar(accion, self._vivo.situacion(), orden.actor.a_dominio())
         if not decision.permitida:
-            raise self._rechazo(decision.rechazo.value, decision.motivo)
+            raise self._rechazo(decision.rechazo.value, decision.motivo, orden.actor)
+        if orden.version is not None and orden.version != self._vivo.seq:
+            mensaje = f"el pendiente cambió: versión {self._vivo.seq}, esperada {orden.version}"
+            raise self._rechazo(VERSION_OBSOLETA, mensaje, orden.actor)
         faltan = [campo for campo in DATOS_REQUERIDOS.get(accion, ()) if getattr(orden, campo) in (None, "")]
         if faltan:
-            raise self._rechazo(DATOS_INVALIDOS, f"'{accion}' requiere: {', '.join(faltan)}")
-        cambios: dict[str, object] = {
-            "estado": decision.estado,
-            "estado_tecnico": decision.estado_tecnico,
-            "seq": self._vivo.seq + 1,
-        }
+            raise self._rechazo(DATOS_INVALIDOS, f"'{accion}' requiere: {', '.join(faltan)}", orden.actor)
+        cambios: dict[str, object] = {"estado": decision.estado, "estado_tecnico": decision.estado_tecnico}
         if accion is Accion.ASIGNAR:
             cambios["asignado_a"] = orden.tecnico_id
         elif accion is Accion.REASIGNAR:
             cambios["asignado_a"] = None
         elif accion is Accion.POSTERGAR:
             if orden.nueva_fecha <= workflow.now():
-                raise self._rechazo(DATOS_INVALIDOS, "la nueva fecha debe ser posterior a la fecha actual")
-            cambios.update(fecha_pendiente=orden.nueva_fecha, vencido=False)
-        elif accion in (Accion.FINALIZAR, Accion.CANCELAR):
+                mensaje = "la nueva fecha debe ser posterior a la fecha actual"
+                raise self._rechazo(DATOS_INVALIDOS, mensaje, orden.actor)
+            cambios.update(fecha_pendiente=orden.nueva_fecha, vencido=False, cancelado_en=None)
+        elif accion is Accion.CANCELAR:
+            cambios.update(vencido=False, cancelado_en=workflow.now())
+        elif accion is Accion.FINALIZAR:
             cambios["vencido"] = False
         elif accion is Accion.CONFIGURAR_VLAN:
             cambios["vlan_configurada"] = True
@@ -164,30 +254,83 @@ class PendienteWorkflow:
 
     async def _ejecutar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         async with self._lock:
+            if orden.clave in self._resultados:
+                return self._resultados[orden.clave]
             # Re-check under the lock: a concurrent action may have changed the state since validation.
             despues = self._preparar(accion, orden)
-            cambio = Cambio(
-                pendiente_id=self._vivo.pendiente_id,
-                seq=despues.seq,
-                accion=accion.value,
-                actor=orden.actor,
-                antes=self._vivo,
-                despues=despues,
-                detalles=orden.motivo,
-                vlan=orden.vlan,
-                pppoe_usuario=orden.pppoe_usuario,
-                pppoe_password_cifrado=orden.pppoe_password_cifrado,
-            )
+            await self._aplicar(accion.value, orden.actor, despues, orden.motivo, orden)
+            if orden.clave:
+                self._resultados[orden.clave] = self._vivo
+            return self._vivo
+
+    async def _senal(self, accion: Accion, orden: OrdenAccion) -> None:
+        """Fire-and-forget: the actor is re-read from Postgres (a signal's payload proves nothing).
+        A refusal is logged and recorded; an exception here would fail the whole workflow."""
+        async with self._lock:
+            actor = ActorMsg(nombre=f"señal del usuario {orden.actor.usuario_id}")
             try:
-                await workflow.execute_local_activity(APLICAR_CAMBIO, cambio, **_PERSISTENCIA)
-            except ActivityError as error:
-                raise _error_actividad(error) from None
-            self._vivo = despues
-            workflow.upsert_search_attributes(busqueda.actualizaciones(self._datos, despues))
-            workflow.set_current_details(self._resumen())
-            return despues
+                actor = await self._actor_de_senal(orden)
+                despues = self._preparar(accion, orden.model_copy(update={"actor": actor}))
+                await self._aplicar(accion.value, actor, despues, orden.motivo, orden)
+            except ApplicationError as error:
+                workflow.logger.warning("signal %s refused: %s", accion.value, error.message)
+                await self._registrar_rechazo(accion, actor, error.message)
+
+    async def _registrar_rechazo(self, accion: Accion, actor: ActorMsg, motivo: str) -> None:
+        if self._vivo is None:
+            return
+        try:
+            await self._aplicar(SENAL_RECHAZADA, actor, self._vivo, f"{accion.value}: {motivo}")
+        except ApplicationError as error:
+            workflow.logger.error("could not record refused signal %s: %s", accion.value, error.message)
+
+    async def _actor_de_senal(self, orden: OrdenAccion) -> ActorMsg:
+        if orden.actor.usuario_id is None:
+            raise ApplicationError("la señal no indica actor.usuario_id", type=Rechazo.SIN_PERMISO.value)
+        try:
+            actor = await workflow.execute_local_activity(
+                CARGAR_ACTOR, orden.actor.usuario_id, result_type=ActorMsg | None, **_PERSISTENCIA
+            )
+        except ActivityError as error:
+            raise _error_actividad(error) from None
+        if actor is None:
+            raise ApplicationError(
+                "el usuario de la señal no existe o está inactivo", type=Rechazo.SIN_PERMISO.value
+            )
+        return actor
+
+    async def _aplicar(
+        self,
+        accion: str,
+        actor: ActorMsg,
+        despues: EstadoVivo,
+        detalles: str | None,
+        orden: OrdenAccion | None = None,
+    ) -> None:
+        """Persist one historial entry (and the change it records), then adopt the new state."""
+        despues = despues.model_copy(update={"seq": self._vivo.seq + 1})
+        cambio = Cambio(
+            pendiente_id=self._vivo.pendiente_id,
+            seq=despues.seq,
+            accion=accion,
+            actor=actor,
+            antes=self._vivo,
+            despues=despues,
+            detalles=detalles,
+            vlan=orden.vlan if orden else None,
+            pppoe_usuario=orden.pppoe_usuario if orden else None,
+            pppoe_password_cifrado=orden.pppoe_password_cifrado if orden else None,
+        )
+        try:
+            await workflow.execute_local_activity(APLICAR_CAMBIO, cambio, **_PERSISTENCIA)
+        except ActivityError as error:
+            raise _error_actividad(error) from None
+        self._vivo = despues
+        workflow.upsert_search_attributes(busqueda.actualizaciones(self._inicio.datos, despues))
+        workflow.set_current_details(self._resumen())
 
     def _resumen(self) -> str:
         v = self._vivo
         tecnico = f"técnico {v.asignado_a}" if v.asignado_a else "sin técnico"
-        return f"{v.tipo} · {v.estado} · red {v.estado_tecnico} · {tecnico}"
+        vencido = " · VENCIDO" if v.vencido else ""
+        return f"{v.tipo} · {v.estado} · red {v.estado_tecnico} · {tecnico}{vencido}"
