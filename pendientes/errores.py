@@ -46,6 +46,7 @@ _POR_TIPO: dict[str, type[ErrorPendientes]] = {
     "NoAsignado": SinPermiso,
     "TransicionInvalida": Conflicto,
     "Bloqueado": Conflicto,
+    "VersionObsoleta": Conflicto,
     "DatosInvalidos": DatosInvalidos,
     "TecnicoInvalido": DatosInvalidos,
     "NoEncontrado": NoEncontrado,
