@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import any_, exists, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -10,6 +10,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from pendientes.db import models as m
+from pendientes.db.lectura import DETALLES, detalle_de, estado_vivo
 from pendientes.domain.acciones import Accion
 from pendientes.domain.enums import TipoPendiente
 from pendientes.domain.permisos import Permiso
@@ -21,34 +22,11 @@ from pendientes.workflows.pendiente import (
     REGISTRAR_PENDIENTE,
 )
 
-DETALLES: dict[TipoPendiente, type[m.Base]] = {
-    TipoPendiente.AVERIA: m.PendienteAveria,
-    TipoPendiente.INSTALACION_INTERNET: m.PendienteInstalacionInternet,
-    TipoPendiente.INSTALACION_CAMARAS: m.PendienteInstalacionCamaras,
-    TipoPendiente.RECOJO_DISPOSITIVOS: m.PendienteRecojoDispositivo,
-    TipoPendiente.TRASLADO: m.PendienteTraslado,
-}
 TECNICO_INVALIDO = "TecnicoInvalido"
 
 
 def _rechazo(mensaje: str, tipo: str = DATOS_INVALIDOS) -> ApplicationError:
     return ApplicationError(mensaje, type=tipo, non_retryable=True)
-
-
-def estado_vivo(fila: m.Pendiente, detalle: m.Base | None) -> EstadoVivo:
-    return EstadoVivo(
-        pendiente_id=fila.id,
-        estado=fila.estado,
-        estado_tecnico=fila.estado_tecnico,
-        tipo=fila.tipo,
-        asignado_a=fila.asignado_a,
-        fecha_pendiente=fila.fecha_pendiente,
-        vencido=fila.vencido,
-        pppoe_configurado=bool(getattr(detalle, "pppoe_usuario", None)),
-        vlan_configurada=getattr(detalle, "vlan", None) is not None,
-        tiene_detalle=detalle is not None,
-        seq=fila.seq,
-    )
 
 
 class PersistenciaActivities:
@@ -179,7 +157,7 @@ class PersistenciaActivities:
             m.Usuario.empleado_id == m.Empleado.id,
             m.Usuario.vigente.is_(True),
             m.Usuario.rol_id == m.Rol.id,
-            m.Rol.permisos.any(Permiso.EJECUTAR_TRABAJO.value),
+            Permiso.EJECUTAR_TRABAJO.value == any_(m.Rol.permisos),
         )
         empleado = await s.scalar(
             select(m.Empleado).where(
@@ -216,5 +194,4 @@ class PersistenciaActivities:
 
     async def _leer(self, s: AsyncSession, pendiente_id: int) -> EstadoVivo:
         fila = await s.get(m.Pendiente, pendiente_id)
-        detalle = await s.get(DETALLES[TipoPendiente(fila.tipo)], pendiente_id)
-        return estado_vivo(fila, detalle)
+        return estado_vivo(fila, await detalle_de(s, fila))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, SecretStr
 from pydantic.alias_generators import to_camel
 
 from pendientes.domain.enums import (
@@ -147,3 +147,66 @@ class PendienteResponse(Camel):
     cod_cliente: str | None
     celular_cliente: str | None
     vencido: bool
+    # Optimistic concurrency: send it back as `If-Match` (or `version`) to act only on what you saw.
+    version: int
+
+
+class AccionRequest(BaseModel):
+    """Data an action may need; which fields each action requires is domain data (DATOS_REQUERIDOS).
+    Old spellings are accepted (idAsignado, ppoeUser, ppoePassword, cause)."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={"example": {"tecnicoId": 6, "motivo": "Cliente confirma visita"}},
+    )
+
+    tecnico_id: Id | None = Field(
+        default=None, validation_alias=AliasChoices("tecnicoId", "idAsignado", "asignadoAId", "empleadoId")
+    )
+    motivo: str | None = Field(
+        default=None, max_length=500, validation_alias=AliasChoices("motivo", "cause", "causa")
+    )
+    nueva_fecha: FechaHora | None = Field(default=None, validation_alias=AliasChoices("nuevaFecha"))
+    vlan: int | None = Field(default=None, ge=1, le=4094)
+    pppoe_usuario: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        validation_alias=AliasChoices("pppoeUser", "ppoeUser", "pppoeUsuario"),
+    )
+    pppoe_password: SecretStr | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        validation_alias=AliasChoices("pppoePassword", "ppoePassword"),
+    )
+    version: int | None = Field(default=None, ge=0)
+
+
+class AccionesResponse(Camel):
+    id: int
+    estado: EstadoPendiente
+    estado_tecnico: EstadoTecnico
+    version: int
+    acciones: list[str]
+
+
+class DetalleResponse(Camel):
+    """One shape for every type: the fields a type does not have are null. The PPPoE password is
+    shown only to CONFIGURAR_PPPOE holders and the assigned technician; others see it masked."""
+
+    id: int
+    pendiente_id: int
+    tipo: TipoPendiente
+    descripcion_falla: str | None = None
+    velocidad_solicitada: str | None = None
+    costo_fijo: Decimal | None = None
+    tipo_instalacion: TipoInstalacion | None = None
+    dispositivo: TipoDispositivoRecojo | None = None
+    motivo: str | None = None
+    lugar_destino: LugarPendiente | None = None
+    direccion_destino: str | None = None
+    tipo_servicio: TipoServicio | None = None
+    vlan: int | None = None
+    ppoe: str | None = None
+    ppoe_password: str | None = None
