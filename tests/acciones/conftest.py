@@ -93,7 +93,7 @@ def crear(app, personas, sessions):
                 nueva_fecha=manana(),
                 vlan=200,
             )
-            await comandos.ejecutar(pendiente_id, accion, orden)
+            await comandos.ejecutar(pendiente_id, Accion(accion), orden)
         return pendiente_id
 
     return _crear
