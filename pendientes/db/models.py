@@ -141,8 +141,9 @@ class Usuario(ColumnasComunes, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     rol_id: Mapped[str] = mapped_column(String(50), ForeignKey("roles.id"))
     empleado_id: Mapped[int | None] = fk("empleados.id", unique=True)
-    intentos_fallidos: Mapped[int] = mapped_column(server_default=text("0"))
-    bloqueado_hasta: Mapped[datetime | None]
+    # Here `vigente` means "may log in and act" (the API's `activo`), as in the original, so every reader
+    # that checks it stays right; a deleted account is also marked here (404 by id, absent from lists).
+    eliminado_en: Mapped[datetime | None] = mapped_column(sort_order=101)
 
     rol: Mapped[Rol] = relationship(lazy="raise")
     empleado: Mapped[Empleado | None] = relationship(lazy="raise")
@@ -157,6 +158,8 @@ class Modulo(ColumnasComunes, Base):
     icono: Mapped[str | None] = mapped_column(String(255))
     ruta: Mapped[str | None] = mapped_column(String(255))
     modulo_padre_id: Mapped[int | None] = fk("modulos.id")
+    # As for usuarios: `vigente` is the API's `activo` (shown in menus); deletion is marked here.
+    eliminado_en: Mapped[datetime | None] = mapped_column(sort_order=101)
 
     padre: Mapped[Modulo | None] = relationship(remote_side="Modulo.id", back_populates="hijos", lazy="raise")
     hijos: Mapped[list[Modulo]] = relationship(back_populates="padre", lazy="raise")
@@ -539,6 +542,18 @@ class AppVersion(Base):
 
 
 # --- Infrastructure --------------------------------------------------------------------------------
+
+
+class IntentoLogin(Base):
+    """Consecutive failed logins per DNI, whether or not an account has it, so the lockout never reveals
+    which DNIs exist. A successful login deletes the row."""
+
+    __tablename__ = "intentos_login"
+
+    dni: Mapped[str] = mapped_column(String(20), primary_key=True)
+    fallos: Mapped[int] = mapped_column(server_default=text("0"))
+    ultimo_fallo: Mapped[datetime] = mapped_column(server_default=func.now())
+    bloqueado_hasta: Mapped[datetime | None]
 
 
 class IdempotencyKey(Base):
