@@ -40,6 +40,10 @@ class NoDisponible(ErrorPendientes):
     status = 503
 
 
+class DemasiadosIntentos(ErrorPendientes):
+    status = 429
+
+
 # ApplicationError types raised by the workflow and its activities -> our errors.
 _POR_TIPO: dict[str, type[ErrorPendientes]] = {
     "SinPermiso": SinPermiso,

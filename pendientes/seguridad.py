@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +16,16 @@ from cryptography.fernet import Fernet, InvalidToken
 
 _hasher = PasswordHasher()
 ALGORITMO = "HS256"
+
+# The security policy in one place. Module attributes (read at call time) so tests can monkeypatch them.
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+# Consecutive failed logins for one DNI within VENTANA_INTENTOS lock that DNI for BLOQUEO.
+MAX_INTENTOS = 5
+VENTANA_INTENTOS = timedelta(minutes=15)
+BLOQUEO = timedelta(minutes=15)
+# Refreshing extends a session, but never beyond this time after the password was typed.
+SESION_MAXIMA = timedelta(days=30)
 
 
 def hash_password(password: str) -> str:
@@ -31,19 +43,45 @@ def verificar_password(password_hash: str, password: str) -> bool:
 HASH_SEÑUELO = _hasher.hash(secrets.token_urlsafe(16))
 
 
-def emitir_token(usuario_id: int, rol: str, clave: str, minutos: int) -> tuple[str, datetime]:
+def huella_password(password_hash: str) -> str:
+    """Changes whenever the password does, so tokens issued before a password change stop working."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Carga:
+    """What a valid token says: who, which password it was issued against, when the session began."""
+
+    usuario_id: int
+    huella: str
+    inicio: datetime
+
+
+def emitir_token(
+    usuario_id: int, rol: str, huella: str, clave: str, minutos: int, inicio: datetime | None = None
+) -> tuple[str, datetime]:
+    """A signed token valid for `minutos`. `inicio` is the login time; a refresh carries it over."""
     ahora = datetime.now(UTC)
     expira = ahora + timedelta(minutes=minutos)
-    carga = {"sub": str(usuario_id), "rol": rol, "iat": ahora, "exp": expira}
+    carga = {
+        "sub": str(usuario_id),
+        "rol": rol,
+        "sv": huella,
+        "iat": ahora,
+        "exp": expira,
+        "auth_time": int((inicio or ahora).timestamp()),
+    }
     return jwt.encode(carga, clave, algorithm=ALGORITMO), expira
 
 
-def leer_token(token: str, clave: str) -> int | None:
-    """The user id of a valid, unexpired token signed with our key; None otherwise."""
+def leer_token(token: str, clave: str) -> Carga | None:
+    """The claims of a valid, unexpired token signed with our key; None otherwise."""
     try:
-        carga = jwt.decode(token, clave, algorithms=[ALGORITMO], options={"require": ["exp", "sub"]})
-        return int(carga["sub"])
-    except (jwt.PyJWTError, ValueError):
+        carga = jwt.decode(
+            token, clave, algorithms=[ALGORITMO], options={"require": ["exp", "sub", "sv", "auth_time"]}
+        )
+        return Carga(int(carga["sub"]), str(carga["sv"]), datetime.fromtimestamp(carga["auth_time"], UTC))
+    except (jwt.PyJWTError, ValueError, TypeError, OverflowError):
         return None
 
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from pendientes.comandos import Comandos
 from pendientes.config import Settings
 from pendientes.db import models as m
 from pendientes.domain.permisos import Permiso
 from pendientes.errores import NoAutenticado, SinPermiso
-from pendientes.seguridad import Cifrador, leer_token
+from pendientes.seguridad import Cifrador, huella_password, leer_token
 from pendientes.workflows.mensajes import ActorMsg
 
 
@@ -48,13 +49,18 @@ _bearer = HTTPBearer(auto_error=False, description="Token de `POST /auth`")
 
 @dataclass(frozen=True)
 class UsuarioActual:
-    """The caller, re-read from Postgres on every request so deactivation and role edits apply at once."""
+    """The caller, re-read from Postgres on every request so deactivation, password changes and role
+    edits apply at once. `empleado_id` is the linked active empleado: the actor recorded in historial."""
 
     id: int
     nombre: str
     rol: str
     empleado_id: int | None
     permisos: frozenset[Permiso]
+    rol_id: str = ""
+    email: str = ""
+    # When the password was typed (login); a refresh keeps it, so a session cannot be stretched forever.
+    sesion_desde: datetime | None = None
 
     def tiene(self, *permisos: Permiso) -> bool:
         return any(p in self.permisos for p in permisos)
@@ -65,27 +71,43 @@ class UsuarioActual:
         )
 
 
+TOKEN_INVALIDO = "token inválido o expirado"
+
+
 async def get_usuario_actual(
     session: SessionDep,
     settings: SettingsDep,
     credenciales: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> UsuarioActual:
+    """The one way a route learns who calls: every protected route depends on this (or on `requiere`)."""
     if credenciales is None:
         raise NoAutenticado("falta el token de acceso (Authorization: Bearer ...)")
-    usuario_id = leer_token(credenciales.credentials, settings.jwt_secret.get_secret_value())
-    if usuario_id is None:
-        raise NoAutenticado("token inválido o expirado")
+    carga = leer_token(credenciales.credentials, settings.jwt_secret.get_secret_value())
+    if carga is None:
+        raise NoAutenticado(TOKEN_INVALIDO)
     usuario = await session.scalar(
-        select(m.Usuario).options(selectinload(m.Usuario.rol)).where(m.Usuario.id == usuario_id)
+        select(m.Usuario)
+        .options(joinedload(m.Usuario.rol), joinedload(m.Usuario.empleado))
+        .where(m.Usuario.id == carga.usuario_id)
     )
-    if usuario is None or not usuario.vigente or not usuario.rol.vigente:
-        raise NoAutenticado("token inválido o expirado")
+    # Deactivated, deleted, role deleted, or password changed since the token was issued.
+    if (
+        usuario is None
+        or not usuario.vigente
+        or not usuario.rol.vigente
+        or huella_password(usuario.password_hash) != carga.huella
+    ):
+        raise NoAutenticado(TOKEN_INVALIDO)
+    empleado = usuario.empleado if usuario.empleado is not None and usuario.empleado.vigente else None
     return UsuarioActual(
         id=usuario.id,
         nombre=usuario.nombre,
         rol=usuario.rol.nombre,
-        empleado_id=usuario.empleado_id,
+        empleado_id=empleado.id if empleado else None,
         permisos=frozenset(Permiso(p) for p in usuario.rol.permisos),
+        rol_id=usuario.rol_id,
+        email=usuario.email,
+        sesion_desde=carga.inicio,
     )
 
 
@@ -93,7 +115,8 @@ UsuarioDep = Annotated[UsuarioActual, Depends(get_usuario_actual)]
 
 
 def requiere(*permisos: Permiso):
-    """A dependency that lets the route run only for callers holding any one of `permisos`."""
+    """A dependency that lets the route run only for callers holding any one of `permisos`:
+    `usuario: Annotated[UsuarioActual, requiere(Permiso.X, Permiso.Y)]`."""
 
     async def _verificar(usuario: UsuarioDep) -> UsuarioActual:
         if not usuario.tiene(*permisos):
@@ -102,3 +125,7 @@ def requiere(*permisos: Permiso):
         return usuario
 
     return Depends(_verificar)
+
+
+# Every write on usuarios, roles, módulos, empleados and cargos.
+AdminDep = Annotated[UsuarioActual, requiere(Permiso.ADMINISTRAR)]
