@@ -20,7 +20,10 @@ from pendientes.workflows.pendiente import PendienteWorkflow
 log = logging.getLogger("pendientes.worker")
 
 
-def build_worker(client: Client, sessions: async_sessionmaker[AsyncSession], task_queue: str) -> Worker:
+def build_worker(
+    client: Client, sessions: async_sessionmaker[AsyncSession], task_queue: str, **opciones
+) -> Worker:
+    """The worker with everything registered; `opciones` go to temporalio's Worker (tests tune caching)."""
     persistencia = PersistenciaActivities(sessions)
     return Worker(
         client,
@@ -28,6 +31,7 @@ def build_worker(client: Client, sessions: async_sessionmaker[AsyncSession], tas
         workflows=[PendienteWorkflow],
         activities=[persistencia.registrar_pendiente, persistencia.aplicar_cambio, persistencia.cargar_actor],
         graceful_shutdown_timeout=timedelta(seconds=10),
+        **opciones,
     )
 
 
