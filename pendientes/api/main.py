@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from pendientes.api.registro import instalar_filtro
 from pendientes.api.respuesta import instalar_manejadores
 from pendientes.api.rutas import acciones, auth, empleados, pendientes, salud, usuarios
 from pendientes.comandos import Comandos
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         yield
         await engine.dispose()
 
+    instalar_filtro()
     app = FastAPI(title="pendientes", version="0.1.0", description=DESCRIPCION, lifespan=lifespan)
     instalar_manejadores(app)
     for modulo in (salud, auth, usuarios, empleados, pendientes, acciones):
