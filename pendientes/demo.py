@@ -31,6 +31,7 @@ from pendientes.domain.enums import (
     TipoPendiente,
 )
 from pendientes.domain.permisos import ROLES_DEMO, Permiso
+from pendientes.identidad import sincronizar_menu
 from pendientes.seguridad import hash_password
 from pendientes.workflows.mensajes import ActorMsg, DatosPendiente, OrdenAccion
 
@@ -62,6 +63,53 @@ USUARIOS = [
     ("10000007", "tecnico", "Wilber", "Calla", "Yupanqui", "Tecnico", "951000007"),
     ("10000008", "red", "Nilda", "Vilca", "Larico", "Ingeniero de Red", "951000008"),
 ]
+
+# The front-end menu of the reference §8: (ruta, nombre, descripción). A nested ruta hangs from its first
+# segment. Rutas belong to the front-end and stay as they are; display names are spelled properly.
+MODULOS = [
+    ("/pendientes", "Pendientes", "Órdenes de trabajo de campo"),
+    ("/pendientes/mis", "Mis Pendientes", "Los pendientes asignados a mí"),
+    ("/pendientes/asignar", "Por Asignar", "Pendientes sin técnico"),
+    ("/pendientes/historial", "Historial", "Historial de cambios de los pendientes"),
+    ("/pendientes/por-validar", "Por Validar", "Trabajos terminados a revisar"),
+    ("/pendientes/faltantes-ppoe", "Faltantes PPPoE", "Pendientes que esperan PPPoE o VLAN"),
+    ("/pendientes/crear-pendiente", "Crear Pendiente", "Registrar un pendiente"),
+    ("/clientes", "Clientes", None),
+    ("/clientes/lista", "Lista de Clientes", None),
+    ("/catalogos", "Catálogos", None),
+    ("/catalogos/lista", "Lista de Catálogos", None),
+    ("/catalogos/productos", "Lista de Productos", None),
+    ("/pagos", "Pagos", None),
+    ("/pagos/lista", "Lista de Pagos", None),
+    ("/pagos/reportes", "Reportes de Pagos", None),
+    ("/usuarios", "Usuarios", "Usuarios, roles, empleados y cargos"),
+    ("/usuarios/lista", "Lista de Usuarios", None),
+    ("/usuarios/roles", "Lista de Roles", None),
+    ("/usuarios/empleados", "Lista de Empleados", None),
+    ("/usuarios/cargos", "Lista de Cargos", None),
+]
+# What each demo role sees: the screens of its work (parents come along, as with the sync endpoint).
+MENUS: dict[str, list[str]] = {
+    "administrador": [ruta for ruta, *_ in MODULOS],
+    "coordinadora": [
+        "/pendientes/asignar",
+        "/pendientes/historial",
+        "/pendientes/crear-pendiente",
+        "/clientes/lista",
+        "/catalogos/lista",
+        "/catalogos/productos",
+    ],
+    "asesor": ["/pendientes/por-validar", "/pendientes/historial"],
+    "atencion-cliente": [
+        "/pendientes/crear-pendiente",
+        "/clientes/lista",
+        "/catalogos/lista",
+        "/catalogos/productos",
+    ],
+    "contabilidad": ["/pagos/lista", "/pagos/reportes", "/pendientes/historial"],
+    "tecnico": ["/pendientes/mis", "/pagos/lista"],
+    "red": ["/pendientes/faltantes-ppoe"],
+}
 
 # (codigo, tipo, nombre, tipo documento, número, dirección, teléfono, contacto)
 CLIENTES = [
@@ -181,12 +229,29 @@ async def _usuarios(s: AsyncSession) -> None:
         s.add(usuario)
 
 
+async def cargar_modulos(s: AsyncSession, menus: dict[str, list[str]]) -> None:
+    """The standard menu and the given role menus, only into an empty modulos table: an administrator's
+    later edits are never overwritten."""
+    if await s.scalar(select(m.Modulo.id).limit(1)) is not None:
+        return
+    ids: dict[str, int] = {}
+    for ruta, nombre, descripcion in MODULOS:
+        padre = ids.get("/" + ruta.split("/")[1]) if ruta.count("/") > 1 else None
+        modulo = m.Modulo(nombre=nombre, descripcion=descripcion, ruta=ruta, modulo_padre_id=padre)
+        s.add(modulo)
+        await s.flush()
+        ids[ruta] = modulo.id
+    for rol_id, rutas in menus.items():
+        await sincronizar_menu(s, rol_id, [ids[r] for r in rutas])
+
+
 async def cargar_referencia(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Cargos, roles, empleados, usuarios, clientes and the product catalogue."""
+    """Cargos, roles, módulos and menus, empleados, usuarios, clientes and the product catalogue."""
     async with sessions.begin() as s:
         await _upsert(s, m.Cargo, "nombre", [{"nombre": n, "descripcion": d} for n, d in CARGOS])
         roles = [{"id": rid, "nombre": n, "permisos": sorted(p)} for rid, (n, p) in ROLES_DEMO.items()]
         await _upsert(s, m.Rol, "id", roles)
+        await cargar_modulos(s, MENUS)
         await _usuarios(s)
         clientes = [
             {

@@ -117,7 +117,7 @@ async def padres_de_modulos(session: AsyncSession) -> dict[int, int | None]:
     filas = await session.execute(
         select(m.Modulo.id, m.Modulo.modulo_padre_id).where(m.Modulo.eliminado_en.is_(None))
     )
-    return dict(filas.tuples().all())
+    return dict(filas.all())
 
 
 async def sincronizar_menu(session: AsyncSession, rol_id: str, modulo_ids: Iterable[int]) -> set[int]:

@@ -1,0 +1,297 @@
+"""/auth over real HTTP and Postgres: login, the generic 401, the lockout per DNI, token validity
+(expiry, signature, deactivation, password change, permissions re-read per request) and refresh."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from sqlalchemy import select, update
+
+from pendientes import seguridad
+from pendientes.db import models as m
+from pendientes.demo import PASSWORD_DEMO
+from tests.conftest import auth
+from tests.identidad.conftest import PASSWORD, nuevo_dni
+
+GENERICO = "DNI o contraseña incorrectos"
+
+
+def _sobre_error(r, status: int) -> dict:
+    assert r.status_code == status, r.text
+    cuerpo = r.json()
+    assert cuerpo["success"] is False and cuerpo["code"] == status
+    return cuerpo
+
+
+async def test_login_devuelve_token_y_datos_del_usuario(http):
+    r = await http.post("/auth", json={"dni": "10000002", "password": PASSWORD_DEMO})
+
+    assert r.status_code == 200
+    cuerpo = r.json()
+    assert cuerpo["success"] is True and cuerpo["code"] == 200
+    data = cuerpo["data"]
+    assert set(data) == {"token", "nombre", "email", "rol", "expiraEn"}
+    assert (data["nombre"], data["email"], data["rol"]) == (
+        "Carmen Condori",
+        "carmen.condori@simax.pe",
+        "Coordinadora",
+    )
+
+
+async def test_el_token_expira_segun_la_configuracion(http, settings):
+    r = await http.post("/auth", json={"dni": "10000003", "password": PASSWORD_DEMO})
+    carga = jwt.decode(r.json()["data"]["token"], options={"verify_signature": False})
+    assert carga["exp"] - carga["iat"] == settings.jwt_expiry_minutes * 60 == 12 * 3600
+
+
+async def test_un_solo_401_sin_enumerar_cuentas(http, fabrica, admin):
+    inactiva = await fabrica.cuenta("tecnico")
+    await http.put(f"/api/usuarios/{inactiva.id}", json={"activo": False}, headers=admin)
+    intentos = [
+        {"dni": nuevo_dni(), "password": PASSWORD},  # unknown DNI
+        {"dni": "10000004", "password": "no-es-la-clave"},  # wrong password
+        {"dni": inactiva.dni, "password": PASSWORD},  # right password, inactive user
+    ]
+    respuestas = [await http.post("/auth", json=cuerpo) for cuerpo in intentos]
+    cuerpos = [_sobre_error(r, 401) for r in respuestas]
+    assert all(c == {"success": False, "code": 401, "message": GENERICO, "data": None} for c in cuerpos)
+
+
+@pytest.mark.parametrize("cuerpo", [{}, {"dni": "10000001"}, {"dni": "", "password": "x"}, {"dni": 1}])
+async def test_cuerpo_de_login_invalido_da_422(http, cuerpo):
+    _sobre_error(await http.post("/auth", json=cuerpo), 422)
+
+
+# --- Lockout ---------------------------------------------------------------------------------------
+
+
+async def _entrar(http, dni: str, password: str) -> int:
+    return (await http.post("/auth", json={"dni": dni, "password": password})).status_code
+
+
+async def _fallar(http, dni: str, veces: int) -> list[int]:
+    return [await _entrar(http, dni, "mala-clave-xx") for _ in range(veces)]
+
+
+async def test_cinco_fallos_seguidos_bloquean_el_dni(http, fabrica, sessions):
+    cuenta = await fabrica.cuenta("tecnico")
+
+    assert await _fallar(http, cuenta.dni, seguridad.MAX_INTENTOS) == [401] * seguridad.MAX_INTENTOS
+    # Locked: even the right password is refused, without checking it.
+    r = await http.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password})
+    cuerpo = _sobre_error(r, 429)
+    assert 0 < cuerpo["data"]["reintentarEnSegundos"] <= seguridad.BLOQUEO.total_seconds()
+    # Tokens already issued keep working: the lockout guards the password, not the sessions.
+    assert (await http.get("/auth/validar-token", headers=cuenta.headers)).status_code == 200
+
+    # When the lock ends, the right password works and resets the count.
+    async with sessions.begin() as s:
+        pasado = datetime.now(UTC) - timedelta(seconds=1)
+        await s.execute(
+            update(m.IntentoLogin).where(m.IntentoLogin.dni == cuenta.dni).values(bloqueado_hasta=pasado)
+        )
+    assert await _entrar(http, cuenta.dni, cuenta.password) == 200
+    async with sessions() as s:
+        assert await s.scalar(select(m.IntentoLogin).where(m.IntentoLogin.dni == cuenta.dni)) is None
+    casi = seguridad.MAX_INTENTOS - 1
+    assert await _fallar(http, cuenta.dni, casi) == [401] * casi
+    assert await _entrar(http, cuenta.dni, cuenta.password) == 200
+
+
+async def test_un_dni_desconocido_se_bloquea_igual(http):
+    dni = nuevo_dni()
+    assert await _fallar(http, dni, seguridad.MAX_INTENTOS + 1) == [401] * seguridad.MAX_INTENTOS + [429]
+
+
+async def test_un_acierto_reinicia_la_cuenta_de_fallos(http, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    casi = seguridad.MAX_INTENTOS - 1
+    for _ in range(3):
+        assert await _fallar(http, cuenta.dni, casi) == [401] * casi
+        assert await _entrar(http, cuenta.dni, cuenta.password) == 200
+
+
+async def test_los_fallos_viejos_no_suman(http, monkeypatch):
+    monkeypatch.setattr(seguridad, "VENTANA_INTENTOS", timedelta(0))
+    muchos = seguridad.MAX_INTENTOS + 2
+    assert await _fallar(http, nuevo_dni(), muchos) == [401] * muchos
+
+
+# --- Token validity --------------------------------------------------------------------------------
+
+
+async def _validar(http, token: str):
+    return await http.get("/auth/validar-token", headers=auth(token))
+
+
+async def test_validar_token_responde_texto_plano(http, tokens):
+    r = await _validar(http, tokens["red"])
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/plain")
+    assert r.text == "Token válido y usuario activo"
+
+
+def _manipular(token: str, **cambios) -> str:
+    """The same token with its payload changed and the original signature kept."""
+    cabecera, carga, firma = token.split(".")
+    datos = json.loads(base64.urlsafe_b64decode(carga + "=" * (-len(carga) % 4))) | cambios
+    nueva = base64.urlsafe_b64encode(json.dumps(datos).encode()).rstrip(b"=").decode()
+    return f"{cabecera}.{nueva}.{firma}"
+
+
+async def test_tokens_rechazados(http, tokens, settings, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    carga = jwt.decode(cuenta.token, options={"verify_signature": False})
+    clave = settings.jwt_secret.get_secret_value()
+    expirado, _ = seguridad.emitir_token(cuenta.id, "Tecnico", carga["sv"], clave, minutos=-1)
+    otra_clave, _ = seguridad.emitir_token(cuenta.id, "Tecnico", carga["sv"], "otra-clave" * 5, minutos=60)
+    sin_firma = jwt.encode({k: v for k, v in carga.items()}, key=None, algorithm="none")
+    admin_id = jwt.decode(tokens["administrador"], options={"verify_signature": False})["sub"]
+    casos = {
+        "expirado": expirado,
+        "firmado con otra clave": otra_clave,
+        "alg none": sin_firma,
+        "carga alterada": _manipular(cuenta.token, sub=admin_id),
+        "firma alterada": cuenta.token[:-2] + ("AA" if not cuenta.token.endswith("AA") else "BB"),
+        "basura": "no-es-un-token",
+    }
+    for nombre, token in casos.items():
+        for r in (await _validar(http, token), await http.get("/api/usuarios/usuario", headers=auth(token))):
+            cuerpo = _sobre_error(r, 401)
+            assert cuerpo["message"] == "token inválido o expirado", nombre
+            assert r.headers["www-authenticate"] == "Bearer"
+    assert (await _validar(http, cuenta.token)).status_code == 200
+
+
+async def test_usuario_desactivado_pierde_sus_tokens_y_los_recupera_al_reactivarlo(http, fabrica, admin):
+    cuenta = await fabrica.cuenta("tecnico")
+    assert (await _validar(http, cuenta.token)).status_code == 200
+
+    await http.put(f"/api/usuarios/{cuenta.id}", json={"activo": False}, headers=admin)
+    _sobre_error(await _validar(http, cuenta.token), 401)
+    _sobre_error(await http.get("/api/usuarios/usuario", headers=cuenta.headers), 401)
+
+    await http.put(f"/api/usuarios/{cuenta.id}", json={"activo": True}, headers=admin)
+    assert (await _validar(http, cuenta.token)).status_code == 200
+
+
+async def test_usuario_eliminado_pierde_sus_tokens(http, fabrica, admin):
+    cuenta = await fabrica.cuenta("tecnico")
+    assert (await http.delete(f"/api/usuarios/{cuenta.id}", headers=admin)).status_code == 200
+    _sobre_error(await _validar(http, cuenta.token), 401)
+    _sobre_error(await http.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password}), 401)
+
+
+async def test_rol_que_pierde_un_permiso_se_nota_en_la_siguiente_peticion(http, fabrica, admin):
+    rol = await fabrica.rol("VER_TODOS", "ADMINISTRAR")
+    cuenta = await fabrica.cuenta(rol)
+    assert (await http.get("/api/usuarios/roles", headers=cuenta.headers)).status_code == 200
+
+    r = await http.put(f"/api/usuarios/roles/{rol}", json={"permisos": ["VER_TODOS"]}, headers=admin)
+    assert r.status_code == 200
+
+    cuerpo = _sobre_error(await http.get("/api/usuarios/roles", headers=cuenta.headers), 403)
+    assert "ADMINISTRAR" in cuerpo["message"]
+
+
+async def test_rol_que_pierde_ver_todos_ya_no_ve_pendientes_ajenos(http, fabrica, admin, tokens, sessions):
+    async with sessions() as s:
+        cliente_id = await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente == "CLI000002"))
+    alta = {"clienteId": cliente_id, "tipo": "INSTALACION_CAMARAS", "lugar": "PUNO", "prioridad": "MEDIA"}
+    creado = await http.post("/api/pendientes", json=alta, headers=auth(tokens["coordinadora"]))
+    assert creado.status_code == 201, creado.text
+    pendiente_id = creado.json()["data"]["id"]
+    rol = await fabrica.rol("VER_TODOS", "VER_DETALLE")
+    cuenta = await fabrica.cuenta(rol)
+    assert (await http.get(f"/api/pendientes/{pendiente_id}", headers=cuenta.headers)).status_code == 200
+
+    await http.put(f"/api/usuarios/roles/{rol}", json={"permisos": ["VER_DETALLE"]}, headers=admin)
+
+    r = await http.get(f"/api/pendientes/{pendiente_id}", headers=cuenta.headers)
+    assert r.status_code == 403 and r.json()["data"] != creado.json()["data"]
+
+
+async def test_rol_eliminado_invalida_los_tokens_de_sus_usuarios_inactivos_reactivados(http, fabrica, admin):
+    rol = await fabrica.rol("VER_DETALLE")
+    cuenta = await fabrica.cuenta(rol)
+    await http.put(f"/api/usuarios/{cuenta.id}", json={"activo": False}, headers=admin)
+    assert (await http.delete(f"/api/usuarios/roles/{rol}", headers=admin)).status_code == 200
+
+    _sobre_error(await _validar(http, cuenta.token), 401)
+    r = await http.put(f"/api/usuarios/{cuenta.id}", json={"activo": True}, headers=admin)
+    assert _sobre_error(r, 409)["data"] == {"campo": "idRol"}
+
+
+async def test_cambiar_la_password_anula_los_tokens_anteriores(http, fabrica, admin):
+    cuenta = await fabrica.cuenta("tecnico")
+    otro_dispositivo = await fabrica.login(cuenta.dni, cuenta.password)
+    nueva = "otra-clave-larga-456"
+
+    r = await http.put(
+        "/api/usuarios/usuario/password",
+        json={"passwordActual": cuenta.password, "passwordNueva": nueva},
+        headers=cuenta.headers,
+    )
+
+    assert r.status_code == 200, r.text
+    for viejo in (cuenta.token, otro_dispositivo):
+        _sobre_error(await _validar(http, viejo), 401)
+    assert (await _validar(http, r.json()["data"]["token"])).status_code == 200
+    assert (await http.post("/auth", json={"dni": cuenta.dni, "password": nueva})).status_code == 200
+    _sobre_error(await http.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password}), 401)
+
+    # An administrator resetting the password also logs the user out everywhere.
+    token = await fabrica.login(cuenta.dni, nueva)
+    await http.put(f"/api/usuarios/{cuenta.id}", json={"password": "reseteada-por-admin"}, headers=admin)
+    _sobre_error(await _validar(http, token), 401)
+
+
+async def test_cambio_de_password_propio_valida_la_actual_y_el_largo(http, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    mala = {"passwordActual": "no-es-esta", "passwordNueva": "nueva-clave-larga"}
+    r = await http.put("/api/usuarios/usuario/password", json=mala, headers=cuenta.headers)
+    assert _sobre_error(r, 422)["data"] == {"campo": "passwordActual"}
+
+    corta = {"passwordActual": cuenta.password, "passwordNueva": "corta"}
+    r = await http.put("/api/usuarios/usuario/password", json=corta, headers=cuenta.headers)
+    assert _sobre_error(r, 422)["data"]["campo"] == "passwordNueva"
+    assert (await _validar(http, cuenta.token)).status_code == 200
+
+
+# --- Refresh ---------------------------------------------------------------------------------------
+
+
+async def test_refrescar_da_un_token_nuevo_que_conserva_el_inicio_de_sesion(http, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    r = await http.post("/auth/refrescar", headers=cuenta.headers)
+
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert set(data) == {"token", "nombre", "email", "rol", "expiraEn"}
+    assert (await _validar(http, data["token"])).status_code == 200
+    antes = jwt.decode(cuenta.token, options={"verify_signature": False})
+    despues = jwt.decode(data["token"], options={"verify_signature": False})
+    assert despues["auth_time"] == antes["auth_time"] and despues["exp"] >= antes["exp"]
+
+
+async def test_refrescar_rechaza_sesiones_demasiado_largas(http, fabrica, settings):
+    cuenta = await fabrica.cuenta("tecnico")
+    carga = jwt.decode(cuenta.token, options={"verify_signature": False})
+    hace_mucho = datetime.now(UTC) - seguridad.SESION_MAXIMA - timedelta(minutes=1)
+    viejo, _ = seguridad.emitir_token(
+        cuenta.id, "Tecnico", carga["sv"], settings.jwt_secret.get_secret_value(), 60, inicio=hace_mucho
+    )
+    assert (await _validar(http, viejo)).status_code == 200  # still a valid access token
+    cuerpo = _sobre_error(await http.post("/auth/refrescar", headers=auth(viejo)), 401)
+    assert "inicie sesión" in cuerpo["message"]
+
+
+async def test_refrescar_rechaza_usuarios_desactivados_y_tokens_invalidos(http, fabrica, admin):
+    cuenta = await fabrica.cuenta("tecnico")
+    await http.put(f"/api/usuarios/{cuenta.id}", json={"activo": False}, headers=admin)
+    _sobre_error(await http.post("/auth/refrescar", headers=cuenta.headers), 401)
+    _sobre_error(await http.post("/auth/refrescar"), 401)
