@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # Fernet key that encrypts PPPoE passwords at rest.
     secrets_key: SecretStr | None = None
 
+    # Note images: stored under this directory with random names, served only to authorised users.
+    uploads_dir: Path = Path(".data/uploads")
+    max_imagen_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+
     demo_data: bool = True
     zona_horaria: str = "America/Lima"
     cancelado_retencion_dias: int = Field(default=30, gt=0)

@@ -9,7 +9,24 @@ from temporalio.client import Client
 
 from pendientes.api.registro import instalar_filtro
 from pendientes.api.respuesta import instalar_manejadores
-from pendientes.api.rutas import acciones, auth, empleados, pendientes, salud, usuarios
+from pendientes.api.rutas import (
+    acciones,
+    app_version,
+    auth,
+    catalogos,
+    clientes,
+    detalles,
+    empleados,
+    historial,
+    notas,
+    notificaciones,
+    pagos,
+    pendientes,
+    productos,
+    salud,
+    tiempos,
+    usuarios,
+)
 from pendientes.comandos import Comandos
 from pendientes.config import Settings, get_settings
 from pendientes.db.engine import make_engine, make_session_factory
@@ -41,7 +58,10 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     instalar_filtro()
     app = FastAPI(title="pendientes", version="0.1.0", description=DESCRIPCION, lifespan=lifespan)
     instalar_manejadores(app)
-    for modulo in (salud, auth, usuarios, empleados, pendientes, acciones):
+    # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
+    rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
+    rutas += (notas, pagos, productos, catalogos, notificaciones, app_version)
+    for modulo in rutas:
         app.include_router(modulo.router)
     return app
 
