@@ -1,0 +1,142 @@
+"""Operator commands.
+
+    python -m pendientes.cli migrate
+    python -m pendientes.cli create-admin --dni 40123456 --nombre "Rosa Quispe" --email rosa@simax.pe
+
+`create-admin` reads the password from ADMIN_PASSWORD or asks for it (twice, not echoed). It makes sure
+the role `administrador` exists with every permission, creates the user or, when the DNI already has an
+account, repairs it (active, administrador, the given name, email and password), and on an empty
+`modulos` table loads the standard menu and gives all of it to the administrator. Running it twice with
+the same arguments leaves the same state. With DATABASE_URL unset it uses the embedded development
+server in `.data/postgres`, like `make run`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from pydantic import BaseModel, SecretStr, ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pendientes import identidad, infra
+from pendientes.api.esquemas_identidad import Dni, Email, Password, Texto
+from pendientes.config import Settings, get_settings
+from pendientes.db import models as m
+from pendientes.db.engine import make_engine, make_session_factory
+from pendientes.demo import MODULOS, cargar_modulos
+from pendientes.domain.permisos import ROLES_DEMO, Permiso
+from pendientes.errores import Conflicto
+from pendientes.seguridad import hash_password
+
+ROL_ADMIN = "administrador"
+
+
+class AdminNuevo(BaseModel):
+    dni: Dni
+    nombre: Texto(150)
+    email: Email
+    password: Password
+
+
+async def crear_admin(database_url: str, datos: AdminNuevo) -> bool:
+    """Create or repair the administrator account; True when it was created."""
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        async with make_session_factory(engine)() as s:
+            await _asegurar_rol_admin(s)
+            await cargar_modulos(s, {ROL_ADMIN: [ruta for ruta, *_ in MODULOS]})
+            usuario = await s.scalar(select(m.Usuario).where(m.Usuario.dni == datos.dni))
+            creado = usuario is None
+            if creado:
+                usuario = m.Usuario(dni=datos.dni)
+                s.add(usuario)
+            usuario.nombre = datos.nombre
+            usuario.email = datos.email
+            usuario.password_hash = hash_password(datos.password.get_secret_value())
+            usuario.rol_id = ROL_ADMIN
+            usuario.vigente = True
+            usuario.eliminado_en = None
+            await identidad.guardar(s)
+            return creado
+    finally:
+        await engine.dispose()
+
+
+async def _asegurar_rol_admin(s: AsyncSession) -> None:
+    rol = await s.get(m.Rol, ROL_ADMIN)
+    if rol is None:
+        rol = m.Rol(id=ROL_ADMIN, nombre=ROLES_DEMO[ROL_ADMIN][0], descripcion="Acceso total")
+        s.add(rol)
+    # Repair too: this command is the way back in when the administrator role was broken.
+    rol.permisos = sorted(Permiso)
+    rol.vigente = True
+    await identidad.guardar(s)
+
+
+def _password() -> str:
+    if password := os.environ.get("ADMIN_PASSWORD"):
+        return password
+    try:
+        primera = getpass.getpass("Contraseña del administrador: ")
+        repetida = getpass.getpass("Repítala: ")
+    except EOFError:
+        raise SystemExit("no password: set ADMIN_PASSWORD or run in a terminal") from None
+    if repetida != primera:
+        raise SystemExit("las contraseñas no coinciden")
+    return primera
+
+
+def _database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    servidor = infra.iniciar_postgres((settings.data_dir / "postgres").resolve())
+    return infra.asegurar_base(servidor.get_uri(), "pendientes")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pendientes.cli", description=__doc__.split("\n\n")[0])
+    comandos = parser.add_subparsers(dest="comando", required=True)
+    comandos.add_parser("migrate", help="bring the database schema up to date")
+    admin = comandos.add_parser(
+        "create-admin",
+        help="create (or repair) an administrator; password from ADMIN_PASSWORD or a prompt",
+    )
+    admin.add_argument("--dni", required=True, help="login DNI (8 digits) or CE (up to 12 letters/digits)")
+    admin.add_argument("--nombre", required=True, help="display name, unique")
+    admin.add_argument("--email", required=True, help="e-mail, unique")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    url = _database_url(get_settings())
+    if args.comando == "migrate":
+        from pendientes.db.migrate import upgrade
+
+        upgrade(url)
+        print("schema up to date")
+        return 0
+    try:
+        datos = AdminNuevo(
+            dni=args.dni, nombre=args.nombre, email=args.email, password=SecretStr(_password())
+        )
+    except ValidationError as error:
+        for e in error.errors():
+            print(f"{'.'.join(map(str, e['loc']))}: {e['msg']}", file=sys.stderr)
+        return 2
+    try:
+        creado = asyncio.run(crear_admin(url, datos))
+    except Conflicto as error:
+        print(f"{error.data['campo'] if error.data else 'error'}: {error.mensaje}", file=sys.stderr)
+        return 1
+    print(f"administrator {datos.dni} {'created' if creado else 'updated'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
