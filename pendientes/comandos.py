@@ -37,6 +37,7 @@ from pendientes.workflows.mensajes import (
     EstadoVivo,
     InicioPendiente,
     OrdenAccion,
+    OrdenEdicion,
 )
 from pendientes.workflows.pendiente import PendienteWorkflow
 
@@ -156,14 +157,23 @@ class Comandos:
         self, pendiente_id: int, accion: Accion, orden: OrdenAccion, update_id: str | None = None
     ) -> EstadoVivo:
         """Send one action as an Update and wait for its result (refusals become our errors)."""
+        return await self._update(pendiente_id, accion.value, orden, update_id or orden.clave)
+
+    async def editar(self, pendiente_id: int, orden: OrdenEdicion) -> EstadoVivo:
+        """Edit header fields through the workflow, so search attributes and timers follow."""
+        return await self._update(pendiente_id, "editar", orden, orden.clave)
+
+    async def eliminar(self, pendiente_id: int, orden: OrdenAccion) -> EstadoVivo:
+        """Soft delete (REGISTRADO or CANCELADO only); the workflow ends."""
+        return await self._update(pendiente_id, "eliminar", orden, orden.clave)
+
+    async def _update(
+        self, pendiente_id: int, nombre: str, orden: object, update_id: str | None
+    ) -> EstadoVivo:
         handle = self._client.get_workflow_handle(workflow_id(pendiente_id))
         try:
             return await handle.execute_update(
-                accion.value,
-                orden,
-                id=update_id or orden.clave,
-                result_type=EstadoVivo,
-                rpc_timeout=self._timeout,
+                nombre, orden, id=update_id, result_type=EstadoVivo, rpc_timeout=self._timeout
             )
         except WorkflowUpdateFailedError as error:
             raise desde_workflow(error) from None

@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 from pendientes.db import models as m
 from pendientes.db.lectura import DETALLES, detalle_de, estado_vivo
 from pendientes.domain.acciones import Accion
+from pendientes.domain.edicion import CAMPOS_EDITABLES
 from pendientes.domain.enums import TipoPendiente
 from pendientes.domain.permisos import Permiso
 from pendientes.workflows.mensajes import ActorMsg, Cambio, EstadoVivo, InicioPendiente
@@ -27,6 +28,16 @@ TECNICO_INVALIDO = "TecnicoInvalido"
 
 def _rechazo(mensaje: str, tipo: str = DATOS_INVALIDOS) -> ApplicationError:
     return ApplicationError(mensaje, type=tipo, non_retryable=True)
+
+
+def _cabecera_editada(cambio: Cambio) -> dict[str, object]:
+    """Header columns this change edits (whitelisted again: the database trusts only the domain list)."""
+    valores: dict[str, object] = {}
+    if cambio.edicion is not None:
+        valores = {c: v for c, v in cambio.edicion.valores().items() if c in CAMPOS_EDITABLES}
+    if cambio.eliminar:
+        valores["vigente"] = False
+    return valores
 
 
 class PersistenciaActivities:
@@ -101,16 +112,20 @@ class PersistenciaActivities:
             red = await self._guardar_red(s, fila.tipo, cambio)
             detalles = " · ".join(p for p in (detalles, red) if p) or None
             despues = cambio.despues
+            cabecera = _cabecera_editada(cambio)
             await s.execute(
                 update(m.Pendiente)
                 .where(m.Pendiente.id == cambio.pendiente_id)
                 .values(
-                    estado=despues.estado,
-                    estado_tecnico=despues.estado_tecnico,
-                    asignado_a=despues.asignado_a,
-                    fecha_pendiente=despues.fecha_pendiente,
-                    vencido=despues.vencido,
-                    seq=cambio.seq,
+                    {
+                        "estado": despues.estado,
+                        "estado_tecnico": despues.estado_tecnico,
+                        "asignado_a": despues.asignado_a,
+                        "fecha_pendiente": despues.fecha_pendiente,
+                        "vencido": despues.vencido,
+                        "seq": cambio.seq,
+                    }
+                    | cabecera
                 )
             )
             await s.execute(

@@ -121,6 +121,28 @@ class OrdenAccion(BaseModel):
     pppoe_password_cifrado: str | None = None
 
 
+class Edicion(BaseModel):
+    """New values of editable header fields; only those named in `campos` apply (None clears)."""
+
+    campos: list[str]
+    direccion: str | None = Field(default=None, max_length=200)
+    prioridad: PrioridadPendiente | None = None
+    lugar: LugarPendiente | None = None
+    empresa: EmpresaPendiente | None = None
+    fecha_pendiente: datetime | None = None
+    cliente_id: int | None = None
+
+    def valores(self) -> dict[str, object]:
+        return {campo: getattr(self, campo) for campo in self.campos}
+
+
+class OrdenEdicion(BaseModel):
+    actor: ActorMsg
+    edicion: Edicion
+    clave: str | None = Field(default=None, max_length=200)
+    version: int | None = None
+
+
 class Cambio(BaseModel):
     """One accepted lifecycle change, persisted by an activity in one transaction."""
 
@@ -134,6 +156,9 @@ class Cambio(BaseModel):
     vlan: int | None = None
     pppoe_usuario: str | None = None
     pppoe_password_cifrado: str | None = None
+    # Header fields edited (column -> new value), and whether the pendiente is deleted by this change.
+    edicion: Edicion | None = None
+    eliminar: bool = False
 
 
 class AccionesDisponibles(BaseModel):

@@ -18,7 +18,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from pendientes.domain import plazos
+    from pendientes.domain import edicion, plazos
     from pendientes.domain.acciones import (
         DATOS_REQUERIDOS,
         Accion,
@@ -33,9 +33,11 @@ with workflow.unsafe.imports_passed_through():
         AccionesDisponibles,
         ActorMsg,
         Cambio,
+        Edicion,
         EstadoVivo,
         InicioPendiente,
         OrdenAccion,
+        OrdenEdicion,
     )
 
 # Activity names are part of history: never rename without workflow.patched.
@@ -53,8 +55,12 @@ RESULTADOS_RECORDADOS = 100
 
 _PERSISTENCIA = dict(
     start_to_close_timeout=timedelta(seconds=30),
-    # Postgres may be briefly down: keep retrying transient errors, never the refusals.
-    retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=10)),
+    # Postgres may be briefly down: keep retrying transient errors, never the refusals nor a bug
+    # (a programming error would otherwise retry forever and stall the pendiente).
+    retry_policy=RetryPolicy(
+        maximum_interval=timedelta(seconds=10),
+        non_retryable_error_types=["TypeError", "AttributeError", "KeyError", "ValueError"],
+    ),
 )
 
 
@@ -74,6 +80,7 @@ class PendienteWorkflow:
         self._vivo: EstadoVivo | None = inicio.vivo
         self._resultados: dict[str, EstadoVivo] = dict(inicio.resultados)
         self._fallo_creacion: ApplicationError | None = None
+        self._eliminado = False
         # Handlers await activities; the lock keeps two changes from interleaving on stale state.
         self._lock = asyncio.Lock()
         for accion in Accion:
@@ -83,7 +90,7 @@ class PendienteWorkflow:
     async def run(self, inicio: InicioPendiente) -> EstadoVivo:
         if self._vivo is None:
             await self._crear(inicio)
-        while self._vivo.estado is not EstadoPendiente.FINALIZADO:
+        while self._vivo.estado is not EstadoPendiente.FINALIZADO and not self._eliminado:
             if self._debe_continuar_como_nuevo():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(self._inicio.model_copy(update=self._para_continuar()))
@@ -189,6 +196,76 @@ class PendienteWorkflow:
         recientes = dict(list(self._resultados.items())[-RESULTADOS_RECORDADOS:])
         return {"vivo": self._vivo, "resultados": recientes}
 
+    # -- editing and deleting the header -------------------------------------------------------
+
+    def _preparar_edicion(self, orden: OrdenEdicion) -> EstadoVivo:
+        if self._vivo is None:
+            raise self._rechazo(
+                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", orden.actor
+            )
+        if motivo := edicion.motivo_no_editable(self._vivo.estado, orden.actor.permisos):
+            raise self._rechazo(*motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+        ajenos = set(orden.edicion.campos) - edicion.CAMPOS_EDITABLES
+        if ajenos:
+            raise self._rechazo(
+                DATOS_INVALIDOS, f"no editables aquí: {', '.join(sorted(ajenos))}", orden.actor
+            )
+        if "fecha_pendiente" not in orden.edicion.campos:
+            return self._vivo
+        # A new schedule starts the overdue clock again.
+        return self._vivo.model_copy(
+            update={"fecha_pendiente": orden.edicion.fecha_pendiente, "vencido": False}
+        )
+
+    @workflow.update
+    async def editar(self, orden: OrdenEdicion) -> EstadoVivo:
+        """Edit header fields (EDITAR_PENDIENTE); search attributes and timers follow the new values."""
+        async with self._lock:
+            if orden.clave in self._resultados:
+                return self._resultados[orden.clave]
+            despues = self._preparar_edicion(orden)
+            valores = orden.edicion.valores()
+            self._inicio = self._inicio.model_copy(
+                update={"datos": self._inicio.datos.model_copy(update=valores)}
+            )
+            detalle = "editado: " + ", ".join(sorted(valores))
+            await self._aplicar("editar", orden.actor, despues, detalle, edicion=orden.edicion)
+            if orden.clave:
+                self._resultados[orden.clave] = self._vivo
+            return self._vivo
+
+    @editar.validator
+    def _validar_edicion(self, orden: OrdenEdicion) -> None:
+        if orden.clave not in self._resultados:
+            self._preparar_edicion(orden)
+
+    def _preparar_eliminacion(self, orden: OrdenAccion) -> None:
+        if self._vivo is None:
+            raise self._rechazo(
+                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", orden.actor
+            )
+        if motivo := edicion.motivo_no_eliminable(self._vivo.estado, orden.actor.permisos):
+            raise self._rechazo(*motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+
+    @workflow.update
+    async def eliminar(self, orden: OrdenAccion) -> EstadoVivo:
+        """Soft delete: the row leaves every list, and this workflow ends."""
+        async with self._lock:
+            if self._eliminado:
+                return self._vivo
+            self._preparar_eliminacion(orden)
+            detalle = f"eliminado: {orden.motivo}" if orden.motivo else "eliminado"
+            await self._aplicar("eliminar", orden.actor, self._vivo, detalle, eliminar=True)
+            self._eliminado = True
+            return self._vivo
+
+    @eliminar.validator
+    def _validar_eliminacion(self, orden: OrdenAccion) -> None:
+        if not self._eliminado:
+            self._preparar_eliminacion(orden)
+
     # -- actions -------------------------------------------------------------------------------
 
     def _registrar_handlers(self, accion: Accion) -> None:
@@ -217,6 +294,11 @@ class PendienteWorkflow:
         }
         return ApplicationError(mensaje, detalle, type=tipo, non_retryable=True)
 
+    def _verificar_version(self, version: int | None, actor: ActorMsg) -> None:
+        if version is not None and version != self._vivo.seq:
+            mensaje = f"el pendiente cambió: versión {self._vivo.seq}, esperada {version}"
+            raise self._rechazo(VERSION_OBSOLETA, mensaje, actor)
+
     def _preparar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         """Check the action against the domain rules; return the state it leads to, or raise."""
         if self._vivo is None:
@@ -226,9 +308,7 @@ class PendienteWorkflow:
         decision = evaluar(accion, self._vivo.situacion(), orden.actor.a_dominio())
         if not decision.permitida:
             raise self._rechazo(decision.rechazo.value, decision.motivo, orden.actor)
-        if orden.version is not None and orden.version != self._vivo.seq:
-            mensaje = f"el pendiente cambió: versión {self._vivo.seq}, esperada {orden.version}"
-            raise self._rechazo(VERSION_OBSOLETA, mensaje, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
         faltan = [campo for campo in DATOS_REQUERIDOS.get(accion, ()) if getattr(orden, campo) in (None, "")]
         if faltan:
             raise self._rechazo(DATOS_INVALIDOS, f"'{accion}' requiere: {', '.join(faltan)}", orden.actor)
@@ -306,6 +386,8 @@ class PendienteWorkflow:
         despues: EstadoVivo,
         detalles: str | None,
         orden: OrdenAccion | None = None,
+        edicion: Edicion | None = None,
+        eliminar: bool = False,
     ) -> None:
         """Persist one historial entry (and the change it records), then adopt the new state."""
         despues = despues.model_copy(update={"seq": self._vivo.seq + 1})
@@ -320,6 +402,8 @@ class PendienteWorkflow:
             vlan=orden.vlan if orden else None,
             pppoe_usuario=orden.pppoe_usuario if orden else None,
             pppoe_password_cifrado=orden.pppoe_password_cifrado if orden else None,
+            edicion=edicion,
+            eliminar=eliminar,
         )
         try:
             await workflow.execute_local_activity(APLICAR_CAMBIO, cambio, **_PERSISTENCIA)

@@ -1,0 +1,34 @@
+"""Editing and deleting a pendiente: not lifecycle actions (they appear in no transition table) but
+rules of the same kind, kept here as data."""
+
+from __future__ import annotations
+
+from .enums import EstadoPendiente as E
+from .permisos import Permiso
+
+# The header fields EDITAR_PENDIENTE may change; lifecycle fields change only through actions.
+CAMPOS_EDITABLES = frozenset({"direccion", "prioridad", "lugar", "empresa", "fecha_pendiente", "cliente_id"})
+PERMISO_EDITAR = Permiso.EDITAR_PENDIENTE
+# Closed work is history: it is not edited.
+ESTADOS_NO_EDITABLES = frozenset({E.FINALIZADO, E.CANCELADO})
+
+# A pendiente may be deleted (soft) only before work started or after it was cancelled.
+ESTADOS_ELIMINABLES = frozenset({E.REGISTRADO, E.CANCELADO})
+PERMISO_ELIMINAR = Permiso.EDITAR_PENDIENTE
+
+
+def motivo_no_editable(estado: E, permisos: frozenset[Permiso]) -> tuple[str, str] | None:
+    """(error type, reason) if the header cannot be edited now, else None."""
+    if PERMISO_EDITAR not in permisos:
+        return "SinPermiso", f"editar un pendiente requiere el permiso {PERMISO_EDITAR}"
+    if estado in ESTADOS_NO_EDITABLES:
+        return "TransicionInvalida", f"un pendiente {estado} no se edita"
+    return None
+
+
+def motivo_no_eliminable(estado: E, permisos: frozenset[Permiso]) -> tuple[str, str] | None:
+    if PERMISO_ELIMINAR not in permisos:
+        return "SinPermiso", f"eliminar un pendiente requiere el permiso {PERMISO_ELIMINAR}"
+    if estado not in ESTADOS_ELIMINABLES:
+        return "TransicionInvalida", f"solo se elimina un pendiente REGISTRADO o CANCELADO, no {estado}"
+    return None
