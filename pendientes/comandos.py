@@ -37,6 +37,7 @@ from pendientes.workflows.mensajes import (
     EstadoVivo,
     InicioPendiente,
     OrdenAccion,
+    OrdenDetalle,
     OrdenEdicion,
 )
 from pendientes.workflows.pendiente import PendienteWorkflow
@@ -162,6 +163,10 @@ class Comandos:
     async def editar(self, pendiente_id: int, orden: OrdenEdicion) -> EstadoVivo:
         """Edit header fields through the workflow, so search attributes and timers follow."""
         return await self._update(pendiente_id, "editar", orden, orden.clave)
+
+    async def guardar_detalle(self, pendiente_id: int, orden: OrdenDetalle) -> EstadoVivo:
+        """Create or edit the type detail through the workflow (assigning depends on it)."""
+        return await self._update(pendiente_id, "guardar_detalle", orden, orden.clave)
 
     async def eliminar(self, pendiente_id: int, orden: OrdenAccion) -> EstadoVivo:
         """Soft delete (REGISTRADO or CANCELADO only); the workflow ends."""

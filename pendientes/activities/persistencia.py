@@ -12,7 +12,7 @@ from temporalio.exceptions import ApplicationError
 from pendientes.db import models as m
 from pendientes.db.lectura import DETALLES, detalle_de, estado_vivo
 from pendientes.domain.acciones import Accion
-from pendientes.domain.edicion import CAMPOS_EDITABLES
+from pendientes.domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
 from pendientes.domain.enums import TipoPendiente
 from pendientes.domain.permisos import Permiso
 from pendientes.workflows.mensajes import ActorMsg, Cambio, EstadoVivo, InicioPendiente
@@ -109,6 +109,7 @@ class PersistenciaActivities:
             detalles = cambio.detalles
             if cambio.accion == Accion.ASIGNAR:
                 detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
+            await self._guardar_detalle(s, fila.tipo, cambio)
             red = await self._guardar_red(s, fila.tipo, cambio)
             detalles = " · ".join(p for p in (detalles, red) if p) or None
             despues = cambio.despues
@@ -185,6 +186,21 @@ class PersistenciaActivities:
                 TECNICO_INVALIDO,
             )
         return f"asignado a {empleado.nombre} {empleado.apellido_paterno or ''}".strip()
+
+    async def _guardar_detalle(self, s: AsyncSession, tipo: str, cambio: Cambio) -> None:
+        if cambio.detalle is None:
+            return
+        modelo = DETALLES[TipoPendiente(tipo)]
+        valores = {
+            c: v for c, v in cambio.detalle.valores().items() if c in CAMPOS_DETALLE[TipoPendiente(tipo)]
+        }
+        if cambio.crear_detalle:
+            insercion = insert(modelo).values(pendiente_id=cambio.pendiente_id, **valores)
+            await s.execute(insercion.on_conflict_do_nothing(index_elements=["pendiente_id"]))
+        elif valores:
+            await s.execute(
+                update(modelo).where(modelo.pendiente_id == cambio.pendiente_id).values(**valores)
+            )
 
     async def _guardar_red(self, s: AsyncSession, tipo: str, cambio: Cambio) -> str | None:
         """Record VLAN / PPPoE values on the type-detail row; the password arrives already encrypted."""

@@ -4,6 +4,7 @@ rules of the same kind, kept here as data."""
 from __future__ import annotations
 
 from .enums import EstadoPendiente as E
+from .enums import TipoPendiente as T
 from .permisos import Permiso
 
 # The header fields EDITAR_PENDIENTE may change; lifecycle fields change only through actions.
@@ -31,4 +32,25 @@ def motivo_no_eliminable(estado: E, permisos: frozenset[Permiso]) -> tuple[str, 
         return "SinPermiso", f"eliminar un pendiente requiere el permiso {PERMISO_ELIMINAR}"
     if estado not in ESTADOS_ELIMINABLES:
         return "TransicionInvalida", f"solo se elimina un pendiente REGISTRADO o CANCELADO, no {estado}"
+    return None
+
+
+# The type-detail fields of each type (network values are not here: they change through actions).
+CAMPOS_DETALLE: dict[T, frozenset[str]] = {
+    T.AVERIA: frozenset({"descripcion_falla"}),
+    T.INSTALACION_INTERNET: frozenset({"velocidad_solicitada", "costo_fijo", "tipo_instalacion"}),
+    T.INSTALACION_CAMARAS: frozenset(),
+    T.RECOJO_DISPOSITIVOS: frozenset({"dispositivo", "motivo"}),
+    T.TRASLADO: frozenset({"lugar_destino", "direccion_destino", "tipo_servicio"}),
+}
+PERMISOS_DETALLE = (Permiso.REGISTRAR_PENDIENTE, Permiso.EDITAR_PENDIENTE)
+
+
+def motivo_sin_detalle(estado: E, permisos: frozenset[Permiso]) -> tuple[str, str] | None:
+    """(error type, reason) if the caller cannot write the type detail now, else None."""
+    if not any(p in permisos for p in PERMISOS_DETALLE):
+        nombres = " o ".join(PERMISOS_DETALLE)
+        return "SinPermiso", f"el detalle del pendiente requiere el permiso {nombres}"
+    if estado in ESTADOS_NO_EDITABLES:
+        return "TransicionInvalida", f"un pendiente {estado} no se edita"
     return None

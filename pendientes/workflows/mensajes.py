@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +14,10 @@ from pendientes.domain.enums import (
     EstadoTecnico,
     LugarPendiente,
     PrioridadPendiente,
+    TipoDispositivoRecojo,
+    TipoInstalacion,
     TipoPendiente,
+    TipoServicio,
 )
 from pendientes.domain.permisos import Permiso
 
@@ -143,6 +147,34 @@ class OrdenEdicion(BaseModel):
     version: int | None = None
 
 
+class Detalle(BaseModel):
+    """Type-detail values (column names); only those named in `campos` apply (None clears)."""
+
+    campos: list[str]
+    descripcion_falla: str | None = Field(default=None, max_length=5000)
+    velocidad_solicitada: str | None = Field(default=None, max_length=50)
+    costo_fijo: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
+    tipo_instalacion: TipoInstalacion | None = None
+    dispositivo: TipoDispositivoRecojo | None = None
+    motivo: str | None = Field(default=None, max_length=200)
+    lugar_destino: LugarPendiente | None = None
+    direccion_destino: str | None = Field(default=None, max_length=200)
+    tipo_servicio: TipoServicio | None = None
+
+    def valores(self) -> dict[str, object]:
+        return {campo: getattr(self, campo) for campo in self.campos}
+
+
+class OrdenDetalle(BaseModel):
+    """Create (`crear`) or partially update the type detail."""
+
+    actor: ActorMsg
+    detalle: Detalle
+    crear: bool
+    clave: str | None = Field(default=None, max_length=200)
+    version: int | None = None
+
+
 class Cambio(BaseModel):
     """One accepted lifecycle change, persisted by an activity in one transaction."""
 
@@ -159,6 +191,8 @@ class Cambio(BaseModel):
     # Header fields edited (column -> new value), and whether the pendiente is deleted by this change.
     edicion: Edicion | None = None
     eliminar: bool = False
+    detalle: Detalle | None = None
+    crear_detalle: bool = False
 
 
 class AccionesDisponibles(BaseModel):

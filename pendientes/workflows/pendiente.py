@@ -33,10 +33,12 @@ with workflow.unsafe.imports_passed_through():
         AccionesDisponibles,
         ActorMsg,
         Cambio,
+        Detalle,
         Edicion,
         EstadoVivo,
         InicioPendiente,
         OrdenAccion,
+        OrdenDetalle,
         OrdenEdicion,
     )
 
@@ -240,6 +242,46 @@ class PendienteWorkflow:
         if orden.clave not in self._resultados:
             self._preparar_edicion(orden)
 
+    def _preparar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
+        if self._vivo is None:
+            raise self._rechazo(
+                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", orden.actor
+            )
+        if motivo := edicion.motivo_sin_detalle(self._vivo.estado, orden.actor.permisos):
+            raise self._rechazo(*motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+        if orden.crear and self._vivo.tiene_detalle:
+            raise self._rechazo(Rechazo.BLOQUEADO.value, "el pendiente ya tiene su detalle", orden.actor)
+        if not orden.crear and not self._vivo.tiene_detalle:
+            raise self._rechazo("NoEncontrado", "el pendiente aún no tiene detalle", orden.actor)
+        ajenos = set(orden.detalle.campos) - edicion.CAMPOS_DETALLE[self._vivo.tipo]
+        if ajenos:
+            mensaje = f"un detalle de {self._vivo.tipo} no tiene: {', '.join(sorted(ajenos))}"
+            raise self._rechazo(DATOS_INVALIDOS, mensaje, orden.actor)
+        return self._vivo.model_copy(update={"tiene_detalle": True})
+
+    @workflow.update
+    async def guardar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
+        """The type detail goes through the workflow: assigning depends on it."""
+        async with self._lock:
+            if orden.clave in self._resultados:
+                return self._resultados[orden.clave]
+            despues = self._preparar_detalle(orden)
+            detalle = ("detalle registrado: " if orden.crear else "detalle editado: ") + ", ".join(
+                sorted(orden.detalle.campos)
+            )
+            await self._aplicar(
+                "detalle", orden.actor, despues, detalle, detalle_tipo=(orden.detalle, orden.crear)
+            )
+            if orden.clave:
+                self._resultados[orden.clave] = self._vivo
+            return self._vivo
+
+    @guardar_detalle.validator
+    def _validar_detalle(self, orden: OrdenDetalle) -> None:
+        if orden.clave not in self._resultados:
+            self._preparar_detalle(orden)
+
     def _preparar_eliminacion(self, orden: OrdenAccion) -> None:
         if self._vivo is None:
             raise self._rechazo(
@@ -388,6 +430,7 @@ class PendienteWorkflow:
         orden: OrdenAccion | None = None,
         edicion: Edicion | None = None,
         eliminar: bool = False,
+        detalle_tipo: tuple[Detalle, bool] | None = None,
     ) -> None:
         """Persist one historial entry (and the change it records), then adopt the new state."""
         despues = despues.model_copy(update={"seq": self._vivo.seq + 1})
@@ -404,6 +447,8 @@ class PendienteWorkflow:
             pppoe_password_cifrado=orden.pppoe_password_cifrado if orden else None,
             edicion=edicion,
             eliminar=eliminar,
+            detalle=detalle_tipo[0] if detalle_tipo else None,
+            crear_detalle=detalle_tipo[1] if detalle_tipo else False,
         )
         try:
             await workflow.execute_local_activity(APLICAR_CAMBIO, cambio, **_PERSISTENCIA)

@@ -77,3 +77,58 @@ async def test_no_se_elimina_trabajo_en_curso(app, crear, personas, sessions):
     with pytest.raises(Conflicto):
         await app.state.comandos.eliminar(pendiente_id, OrdenAccion(actor=personas.actores["coordinadora"]))
     assert (await _fila(sessions, pendiente_id)).vigente is True
+
+
+async def test_el_detalle_pasa_por_el_flujo_y_habilita_la_asignacion(app, personas, sessions):
+    from sqlalchemy import select
+
+    from pendientes.domain.acciones import Accion
+    from pendientes.errores import DatosInvalidos, NoEncontrado
+    from pendientes.workflows.mensajes import DatosPendiente, Detalle, OrdenDetalle
+
+    comandos = app.state.comandos
+    coordinadora = personas.actores["coordinadora"]
+    async with sessions() as s:
+        cliente = await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente == "CLI000007"))
+    datos = DatosPendiente(
+        cliente_id=cliente,
+        registrado_por=coordinadora.empleado_id,
+        tipo="TRASLADO",
+        lugar="PUNO",
+        prioridad="MEDIA",
+    )
+    pendiente_id = await comandos.crear_pendiente(datos, coordinadora)
+    asignar = OrdenAccion(actor=coordinadora, tecnico_id=personas.tecnicos[0].empleado_id)
+    with pytest.raises(Conflicto, match="detalle"):
+        await comandos.ejecutar(pendiente_id, Accion.ASIGNAR, asignar)
+    editar = OrdenDetalle(actor=coordinadora, crear=False, detalle=Detalle(campos=["direccion_destino"]))
+    with pytest.raises(NoEncontrado):
+        await comandos.guardar_detalle(pendiente_id, editar)
+
+    crear = Detalle(campos=["lugar_destino", "tipo_servicio"], lugar_destino="JULI", tipo_servicio="CAMARAS")
+    vivo = await comandos.guardar_detalle(
+        pendiente_id, OrdenDetalle(actor=coordinadora, crear=True, detalle=crear)
+    )
+    assert vivo.tiene_detalle
+    with pytest.raises(Conflicto):
+        await comandos.guardar_detalle(
+            pendiente_id, OrdenDetalle(actor=coordinadora, crear=True, detalle=crear)
+        )
+    ajeno = Detalle(campos=["descripcion_falla"], descripcion_falla="no es de traslado")
+    with pytest.raises(DatosInvalidos):
+        await comandos.guardar_detalle(
+            pendiente_id, OrdenDetalle(actor=coordinadora, crear=False, detalle=ajeno)
+        )
+    cambio = Detalle(campos=["direccion_destino"], direccion_destino="Jr. Nuevo 1")
+    await comandos.guardar_detalle(
+        pendiente_id, OrdenDetalle(actor=coordinadora, crear=False, detalle=cambio)
+    )
+
+    assert (await comandos.ejecutar(pendiente_id, Accion.ASIGNAR, asignar)).estado == "ASIGNADO"
+    async with sessions() as s:
+        traslado = await s.get(m.PendienteTraslado, pendiente_id)
+    assert (traslado.lugar_destino, traslado.tipo_servicio, traslado.direccion_destino) == (
+        "JULI",
+        "CAMARAS",
+        "Jr. Nuevo 1",
+    )
