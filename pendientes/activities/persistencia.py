@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import any_, exists, select, update
+from sqlalchemy import any_, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 from pendientes.db import models as m
 from pendientes.db.lectura import DETALLES, detalle_de, estado_vivo
 from pendientes.domain.acciones import Accion
+from pendientes.domain.avisos import AVISOS, TECNICO, Aviso
 from pendientes.domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
 from pendientes.domain.enums import TipoPendiente
 from pendientes.domain.permisos import Permiso
@@ -24,6 +25,12 @@ from pendientes.workflows.pendiente import (
 )
 
 TECNICO_INVALIDO = "TecnicoInvalido"
+# Postgres channel on which new notifications are announced as "<usuario_id>:<notificacion_id>".
+CANAL_NOTIFICACIONES = "notificaciones"
+ABREN_SESION = frozenset({Accion.COMENZAR, Accion.CONTINUAR, Accion.RETOMAR})
+CIERRAN_SESION = frozenset(
+    {Accion.PAUSAR, Accion.TERMINAR, Accion.SOLICITAR_REVISION, Accion.REASIGNAR, Accion.CANCELAR}
+)
 
 
 def _rechazo(mensaje: str, tipo: str = DATOS_INVALIDOS) -> ApplicationError:
@@ -129,6 +136,8 @@ class PersistenciaActivities:
                     | cabecera
                 )
             )
+            await self._registrar_tiempos(s, cambio)
+            await self._notificar(s, fila, cambio, detalles)
             await s.execute(
                 insert(m.Historial)
                 .values(
@@ -186,6 +195,72 @@ class PersistenciaActivities:
                 TECNICO_INVALIDO,
             )
         return f"asignado a {empleado.nombre} {empleado.apellido_paterno or ''}".strip()
+
+    async def _registrar_tiempos(self, s: AsyncSession, cambio: Cambio) -> None:
+        """Work sessions follow the technician's actions: starting opens one, stopping closes it."""
+        accion = cambio.accion
+        if accion in ABREN_SESION and cambio.despues.asignado_a is not None:
+            await s.execute(
+                insert(m.PendienteTiempo)
+                .values(
+                    pendiente_id=cambio.pendiente_id,
+                    empleado_id=cambio.despues.asignado_a,
+                    hora_inicio=func.now(),
+                    descripcion=f"sesión abierta al {accion}",
+                )
+                .on_conflict_do_nothing(
+                    index_elements=["pendiente_id", "empleado_id"],
+                    # Must match the partial unique index's predicate text for Postgres to infer it.
+                    index_where=text("hora_fin IS NULL AND vigente"),
+                )
+            )
+        elif accion in CIERRAN_SESION:
+            await s.execute(
+                update(m.PendienteTiempo)
+                .where(
+                    m.PendienteTiempo.pendiente_id == cambio.pendiente_id,
+                    m.PendienteTiempo.hora_fin.is_(None),
+                    m.PendienteTiempo.vigente.is_(True),
+                )
+                .values(hora_fin=func.now())
+            )
+
+    async def _notificar(
+        self, s: AsyncSession, fila: m.Pendiente, cambio: Cambio, detalles: str | None
+    ) -> None:
+        """Write the event's notifications in this same transaction (a retry finds them: evento_clave)
+        and NOTIFY so that whichever API process holds the recipient's socket pushes them."""
+        for aviso in AVISOS.get(cambio.accion, ()):
+            texto = aviso.mensaje.format(
+                id=fila.id, tipo=fila.tipo, lugar=fila.lugar, detalles=detalles or ""
+            )
+            for usuario_id in await self._destinatarios(s, aviso, cambio):
+                creada = await s.scalar(
+                    insert(m.Notificacion)
+                    .values(
+                        titulo=aviso.titulo,
+                        mensaje=texto,
+                        tipo=aviso.tipo,
+                        usuario_id=usuario_id,
+                        pendiente_id=fila.id,
+                        evento_clave=f"{fila.id}:{cambio.seq}:{usuario_id}",
+                    )
+                    .on_conflict_do_nothing(index_elements=["evento_clave"])
+                    .returning(m.Notificacion.id)
+                )
+                if creada is not None:
+                    await s.execute(select(func.pg_notify(CANAL_NOTIFICACIONES, f"{usuario_id}:{creada}")))
+
+    async def _destinatarios(self, s: AsyncSession, aviso: Aviso, cambio: Cambio) -> list[int]:
+        activos = select(m.Usuario.id).join(m.Rol, m.Rol.id == m.Usuario.rol_id)
+        activos = activos.where(m.Usuario.vigente.is_(True), m.Rol.vigente.is_(True))
+        if aviso.destinatarios == TECNICO:
+            if cambio.despues.asignado_a is None:
+                return []
+            consulta = activos.where(m.Usuario.empleado_id == cambio.despues.asignado_a)
+        else:
+            consulta = activos.where(aviso.destinatarios.value == any_(m.Rol.permisos))
+        return [u for u in await s.scalars(consulta) if u != cambio.actor.usuario_id]
 
     async def _guardar_detalle(self, s: AsyncSession, tipo: str, cambio: Cambio) -> None:
         if cambio.detalle is None:

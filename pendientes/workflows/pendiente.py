@@ -61,7 +61,14 @@ _PERSISTENCIA = dict(
     # (a programming error would otherwise retry forever and stall the pendiente).
     retry_policy=RetryPolicy(
         maximum_interval=timedelta(seconds=10),
-        non_retryable_error_types=["TypeError", "AttributeError", "KeyError", "ValueError"],
+        non_retryable_error_types=[
+            "TypeError",
+            "AttributeError",
+            "KeyError",
+            "ValueError",
+            "ProgrammingError",
+            "DataError",
+        ],
     ),
 )
 
