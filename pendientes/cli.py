@@ -19,12 +19,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pendientes import identidad, infra
-from pendientes.api.esquemas_identidad import Dni, Email, Password, Texto
+from pendientes.api.esquemas_identidad import Dni, Email, Entrada, Password, Texto
 from pendientes.config import Settings, get_settings
 from pendientes.db import models as m
 from pendientes.db.engine import make_engine, make_session_factory
@@ -36,7 +36,7 @@ from pendientes.seguridad import hash_password
 ROL_ADMIN = "administrador"
 
 
-class AdminNuevo(BaseModel):
+class AdminNuevo(Entrada):
     dni: Dni
     nombre: Texto(150)
     email: Email

@@ -43,6 +43,18 @@ def no_nulos(*campos: str) -> Any:
     return field_validator(*campos)(_no_nulo)
 
 
+class Entrada(Camel):
+    """A request body. Postgres text cannot hold NUL, so a NUL anywhere is a 422 naming the field
+    (instead of a database error)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _sin_nul(cls, valor: Any) -> Any:
+        if isinstance(valor, str) and "\x00" in valor:
+            raise ValueError("contiene un carácter nulo")
+        return valor
+
+
 def Texto(maximo: int) -> Any:  # noqa: N802 - reads like a type in the models below
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=maximo)]
 
@@ -62,7 +74,7 @@ Permisos = Annotated[
 # --- /auth -----------------------------------------------------------------------------------------
 
 
-class LoginRequest(Camel):
+class LoginRequest(Entrada):
     # Loose on purpose: a malformed DNI gets the same 401 as a wrong one.
     dni: str = Field(min_length=1, max_length=20)
     password: SecretStr = Field(min_length=1, max_length=seguridad.PASSWORD_MAX)
@@ -76,7 +88,7 @@ class LoginResponse(Camel):
     expira_en: str = Field(description="Fin de validez del token (ISO-8601); renuévelo con /auth/refrescar")
 
 
-class CambioPasswordRequest(Camel):
+class CambioPasswordRequest(Entrada):
     password_actual: SecretStr = Field(min_length=1, max_length=seguridad.PASSWORD_MAX)
     password_nueva: Password
 
@@ -84,7 +96,7 @@ class CambioPasswordRequest(Camel):
 # --- Usuarios --------------------------------------------------------------------------------------
 
 
-class UsuarioCrear(Camel):
+class UsuarioCrear(Entrada):
     nombre: Texto(150)
     dni: Dni
     email: Email
@@ -94,7 +106,7 @@ class UsuarioCrear(Camel):
     empleado_id: Id | None = None
 
 
-class UsuarioCambios(Camel):
+class UsuarioCambios(Entrada):
     nombre: Texto(150) | None = None
     dni: Dni | None = None
     email: Email | None = None
@@ -130,14 +142,14 @@ class UsuarioResponse(Camel):
 # --- Roles -----------------------------------------------------------------------------------------
 
 
-class RolCrear(Camel):
+class RolCrear(Entrada):
     id: RolId
     nombre: Texto(100)
     permisos: Permisos = []
     descripcion: Annotated[str, Field(max_length=200)] | None = None
 
 
-class RolCambios(Camel):
+class RolCambios(Entrada):
     id: str | None = Field(default=None, description="Inmutable: si viene, debe ser el id de la ruta")
     nombre: Texto(100) | None = None
     permisos: Permisos | None = None
@@ -158,7 +170,7 @@ class RolResponse(Camel):
 Texto255 = Annotated[str, Field(max_length=255)]
 
 
-class ModuloCrear(Camel):
+class ModuloCrear(Entrada):
     nombre: Texto(255)
     descripcion: Texto255 | None = None
     icono: Texto255 | None = None
@@ -172,7 +184,7 @@ class ModuloCrear(Camel):
         return True if valor is None else valor  # as the original: null means active
 
 
-class ModuloCambios(Camel):
+class ModuloCambios(Entrada):
     nombre: Texto(255) | None = None
     descripcion: Texto255 | None = None
     icono: Texto255 | None = None
@@ -194,7 +206,7 @@ class ModuloResponse(Camel):
     activo: bool
 
 
-class SyncModulosRequest(Camel):
+class SyncModulosRequest(Entrada):
     rol_id: Annotated[str, Field(min_length=1, max_length=50)]
     modulo_ids: Annotated[list[Id], Field(max_length=1000)]
 
@@ -204,7 +216,7 @@ class SyncModulosRequest(Camel):
 Telefono = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 
 
-class EmpleadoCrear(Camel):
+class EmpleadoCrear(Entrada):
     nombre: Texto(150)
     apellido_paterno: Texto(150) | None = None
     apellido_materno: Texto(150) | None = None
@@ -214,7 +226,7 @@ class EmpleadoCrear(Camel):
     fecha_ingreso: date
 
 
-class EmpleadoCambios(Camel):
+class EmpleadoCambios(Entrada):
     nombre: Texto(150) | None = None
     apellido_paterno: Texto(150) | None = None
     apellido_materno: Texto(150) | None = None
@@ -238,12 +250,12 @@ class EmpleadoResponse(Camel):
     fecha_ingreso: date
 
 
-class CargoCrear(Camel):
+class CargoCrear(Entrada):
     nombre: Texto(100)
     descripcion: Texto255 | None = None
 
 
-class CargoCambios(Camel):
+class CargoCambios(Entrada):
     nombre: Texto(100) | None = None
     descripcion: Texto255 | None = None
 

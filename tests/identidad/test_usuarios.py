@@ -175,3 +175,21 @@ async def test_ids_fuera_de_rango_dan_422(http, admin):
     for ruta in ("/api/usuarios/0", "/api/usuarios/99999999999999999999", "/api/usuarios/abc"):
         r = await http.get(ruta, headers=admin)
         assert r.status_code == 422 and r.json()["data"]["campo"] == "id"
+
+
+@pytest.mark.parametrize(
+    ("metodo", "ruta", "cuerpo", "campo"),
+    [
+        ("POST", "/auth", {"dni": "1000\x000001", "password": "x"}, "dni"),
+        ("POST", "/api/usuarios", alta(nombre="Nulo\x00"), "nombre"),
+        ("POST", "/api/usuarios/roles", {"id": "nulo", "nombre": "N\x00"}, "nombre"),
+        ("PUT", "/api/usuarios/roles/a%00b", {}, "id"),
+        ("GET", "/api/usuarios/modulos/rol/a%00b", None, "id"),
+        ("POST", "/api/usuarios/modulos/sync", {"rolId": "a\x00", "moduloIds": []}, "rolId"),
+        ("POST", "/api/empleados/cargo", {"nombre": "C\x00"}, "nombre"),
+    ],
+)
+async def test_un_caracter_nulo_da_422_y_no_un_error_de_base(http, admin, metodo, ruta, cuerpo, campo):
+    r = await http.request(metodo, ruta, json=cuerpo, headers=admin)
+    assert r.status_code == 422, r.text
+    assert r.json()["data"]["campo"] == campo

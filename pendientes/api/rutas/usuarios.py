@@ -46,7 +46,7 @@ ERRORES = {
     422: {"model": Respuesta[dict], "description": "Dato inválido (data.campo lo nombra)"},
 }
 
-RolPath = Annotated[str, Path(min_length=1, max_length=50, description="Id (slug) del rol")]
+RolPath = Annotated[str, Path(max_length=50, pattern=r"^[a-z0-9-]+$", description="Id (slug) del rol")]
 
 
 def _ahora() -> datetime:
