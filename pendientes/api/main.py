@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from pendientes.api.difusor import Difusor
 from pendientes.api.registro import instalar_filtro
 from pendientes.api.respuesta import instalar_manejadores
 from pendientes.api.rutas import (
@@ -52,7 +53,13 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         app.state.temporal = client
         app.state.cifrador = Cifrador(settings.secrets_key.get_secret_value())
         app.state.comandos = Comandos.desde_settings(client, app.state.sessions, settings)
+        sessions = app.state.sessions
+        app.state.difusor = Difusor(
+            settings.database_url, lambda id_: notificaciones.cargar_para_envio(sessions, id_)
+        )
+        await app.state.difusor.iniciar()
         yield
+        await app.state.difusor.detener()
         await engine.dispose()
 
     instalar_filtro()

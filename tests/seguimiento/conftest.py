@@ -1,0 +1,1 @@
+from tests.acciones.conftest import crear, historial, personas  # noqa: F401
