@@ -53,6 +53,8 @@ _POR_TIPO: dict[str, type[ErrorPendientes]] = {
     "VersionObsoleta": Conflicto,
     "DatosInvalidos": DatosInvalidos,
     "TecnicoInvalido": DatosInvalidos,
+    # Postgres refused a value inside an activity (e.g. a NUL character): the input is at fault.
+    "DataError": DatosInvalidos,
     "NoEncontrado": NoEncontrado,
 }
 

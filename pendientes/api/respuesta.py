@@ -11,6 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pendientes.errores import ErrorPendientes
@@ -59,6 +60,18 @@ def instalar_manejadores(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         mensajes = {404: "recurso no encontrado", 405: "método no permitido"}
         return _error(exc.status_code, mensajes.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(DataError)
+    async def _dato_rechazado(_: Request, exc: DataError) -> JSONResponse:
+        # Postgres refused a value the validators let through (e.g. a NUL character in a text):
+        # the client's input is at fault, so 422, not 500.
+        log.info("value refused by the database: %s", type(exc.orig).__name__)
+        return _error(422, "un valor enviado no es válido (caracteres o rango)", {"campo": "body"})
+
+    @app.exception_handler(IntegrityError)
+    async def _conflicto(_: Request, exc: IntegrityError) -> JSONResponse:
+        restriccion = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        return _error(409, "el cambio choca con datos existentes", {"restriccion": restriccion})
 
     @app.exception_handler(Exception)
     async def _inesperado(_: Request, exc: Exception) -> JSONResponse:

@@ -328,3 +328,11 @@ async def test_cada_200_deja_exactamente_una_fila(http, tokens, crear, sessions)
         )
         seq = await s.scalar(select(m.Pendiente.seq).where(m.Pendiente.id == pendiente_id))
     assert filas == 7 and seq == 6
+
+
+async def test_un_caracter_nulo_no_es_un_500(http, tokens, crear):
+    pendiente_id = await crear("REGISTRADO")
+    r = await http.put(
+        url(pendiente_id, "/cancelar"), json={"motivo": "con \u0000 nulo"}, headers=auth(tokens["coordinadora"])
+    )
+    assert r.status_code == 422
