@@ -77,8 +77,13 @@ async def main(args: argparse.Namespace) -> None:
         coord, tecnico = await _token(http, COORDINADORA), await _token(http, TECNICO)
         tecnico_id = await _empleado(http, tecnico)
         print(f"preparing {args.concurrencia * 2 + 2} pendientes in EN_PROGRESO ...", flush=True)
-        preparar = [_en_progreso(http, coord, tecnico, tecnico_id) for _ in range(args.concurrencia * 2 + 2)]
-        pendientes = await asyncio.gather(*preparar)
+        limite = asyncio.Semaphore(8)  # preparing is not what we measure: do not flood it
+
+        async def preparar() -> int:
+            async with limite:
+                return await _en_progreso(http, coord, tecnico, tecnico_id)
+
+        pendientes = await asyncio.gather(*(preparar() for _ in range(args.concurrencia * 2 + 2)))
         temporal = await Client.connect(args.temporal, data_converter=pydantic_data_converter)
         actor = ActorMsg(empleado_id=tecnico_id, nombre="bench", permisos=ROLES_DEMO["tecnico"][1])
 

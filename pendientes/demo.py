@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -338,18 +338,26 @@ async def _sembrar_pendiente(
         prioridad=list(PrioridadPendiente)[n % len(PrioridadPendiente)],
         empresa=EmpresaPendiente.SIMAX if n % 3 else EmpresaPendiente.WINEX,
         direccion=f"Jr. Demo {100 + n}, {lugar.title()}",
-        fecha_pendiente=datetime.combine(hoy + timedelta(days=1 + n % 7), time(9), LIMA),
+        # From yesterday (overdue at once, unless postponed or closed) to five days ahead.
+        fecha_pendiente=datetime.combine(hoy + timedelta(days=n % 7 - 1), time(9), LIMA),
         detalle=DETALLES[tipo],
     )
     clave = f"demo-{n}"
     pendiente_id = await comandos.crear_pendiente(datos, coordinadora, clave=clave, request_hash=clave)
     async with sessions() as s:
-        hechos = await s.scalar(select(m.Pendiente.seq).where(m.Pendiente.id == pendiente_id))
-    # Resume where an interrupted earlier load stopped: each applied step advanced seq by one.
-    for paso, (accion, rol) in enumerate(camino[hechos:], start=hechos):
+        hechos = await s.scalar(
+            select(func.count())
+            .select_from(m.Historial)
+            .where(m.Historial.pendiente_id == pendiente_id, m.Historial.accion.in_([a for a, _ in camino]))
+        )
+    if hechos >= len(camino):
+        return  # loaded by an earlier run (its workflow may even have finished)
+    # Each step carries its own idempotency key: after an interrupted load the workflow answers the
+    # steps it already applied without applying them twice.
+    for paso, (accion, rol) in enumerate(camino):
         actor = tecnico if rol == "tecnico" else personas.actores[rol]
-        orden = _orden(accion, actor, tecnico, hoy)
-        await comandos.ejecutar(pendiente_id, accion, orden, update_id=f"{clave}-{paso}")
+        orden = _orden(accion, actor, tecnico, hoy).model_copy(update={"clave": f"{clave}-{paso}"})
+        await comandos.ejecutar(pendiente_id, accion, orden)
 
 
 async def cargar_demo(sessions: async_sessionmaker[AsyncSession], comandos: Comandos) -> int:

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pendientes.errores import ErrorPendientes
@@ -67,6 +68,11 @@ def instalar_manejadores(app: FastAPI) -> None:
         # the client's input is at fault, so 422, not 500.
         log.info("value refused by the database: %s", type(exc.orig).__name__)
         return _error(422, "un valor enviado no es válido (caracteres o rango)", {"campo": "body"})
+
+    @app.exception_handler(PoolTimeout)
+    async def _saturado(_: Request, exc: PoolTimeout) -> JSONResponse:
+        log.warning("database pool exhausted")
+        return _error(503, "servicio saturado, reintente en unos segundos")
 
     @app.exception_handler(IntegrityError)
     async def _conflicto(_: Request, exc: IntegrityError) -> JSONResponse:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from pendientes.config import to_sqlalchemy_url
 
 
-def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+def make_engine(database_url: str, pool_size: int = 15) -> AsyncEngine:
     return create_async_engine(
         to_sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )

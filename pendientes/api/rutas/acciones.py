@@ -77,6 +77,8 @@ async def _accionar(
         clave=f"{usuario.id}:{clave}" if clave else None,
         version=_version(if_match, cuerpo),
     )
+    # Give the connection back while the workflow works: a slow update must not starve the pool.
+    await session.rollback()
     await comandos.ejecutar(pendiente_id, accion, orden)
     session.expire_all()
     pendiente = await leer_pendiente(session, pendiente_id, usuario)
