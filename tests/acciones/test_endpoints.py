@@ -336,3 +336,11 @@ async def test_un_caracter_nulo_no_es_un_500(http, tokens, crear):
         url(pendiente_id, "/cancelar"), json={"motivo": "con \u0000 nulo"}, headers=auth(tokens["coordinadora"])
     )
     assert r.status_code == 422
+
+
+async def test_password_vacia_por_query_da_422(http, tokens, crear):
+    """Found by the schema fuzzer: an empty ppoePassword in the query string used to crash."""
+    pendiente_id = await crear("EN_PROGRESO", tipo="TRASLADO")
+    r = await http.put(url(pendiente_id, "/traslado/ppoe?ppoeUser=a&ppoePassword="), headers=auth(tokens["red"]))
+    assert r.status_code == 422
+    assert r.json()["data"]["campo"] == "pppoePassword"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from pendientes.api.consultas import leer_detalle, leer_pendiente, pendiente_visible
 from pendientes.api.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
@@ -39,6 +39,17 @@ IfMatch = Annotated[
     str | None, Header(alias="If-Match", description="Versión del pendiente que vio el cliente")
 ]
 CuerpoAccion = Annotated[AccionRequest | None, Body()]
+
+
+def _cuerpo(**campos) -> AccionRequest:
+    """An AccionRequest built from query parameters of the original's paths, validated the same way
+    as a JSON body (an empty password in the query string is a 422, not a crash)."""
+    try:
+        return AccionRequest.model_validate(campos)
+    except ValidationError as error:
+        primero = error.errors()[0]
+        campo = ".".join(str(p) for p in primero["loc"])
+        raise DatosInvalidos(f"dato inválido en '{campo}': {primero['msg']}", {"campo": campo}) from None
 
 
 def _version(if_match: str | None, cuerpo: AccionRequest) -> int | None:
@@ -204,7 +215,7 @@ async def asignar(
     tecnico = id_asignado or empleado_id
     if tecnico is None:
         raise DatosInvalidos("indique idAsignado (o empleadoId)", {"campo": "idAsignado"})
-    cuerpo = AccionRequest(tecnicoId=tecnico)
+    cuerpo = _cuerpo(tecnicoId=tecnico)
     args = (usuario, session, comandos, cifrador, idempotency_key, if_match)
     return await _accionar(id, Accion.ASIGNAR, cuerpo, *args)
 
@@ -285,7 +296,7 @@ def _rutas_red(segmento: str) -> None:
         cuerpo = cuerpo or AccionRequest()
         usuario_pppoe = cuerpo.pppoe_usuario or pppoe_user or ppoe_user
         password = cuerpo.pppoe_password or pppoe_password or ppoe_password
-        completo = AccionRequest(pppoeUser=usuario_pppoe, pppoePassword=password, version=cuerpo.version)
+        completo = _cuerpo(pppoeUser=usuario_pppoe, pppoePassword=password, version=cuerpo.version)
         args = (usuario, session, comandos, cifrador)
         return await _configurar_red(id, segmento, Accion.CONFIGURAR_PPPOE, completo, *args)
 
@@ -300,7 +311,7 @@ def _rutas_red(segmento: str) -> None:
     ):
         """Registra la VLAN (1..4094)."""
         cuerpo = cuerpo or AccionRequest()
-        completo = AccionRequest(vlan=cuerpo.vlan or vlan, version=cuerpo.version)
+        completo = _cuerpo(vlan=cuerpo.vlan or vlan, version=cuerpo.version)
         args = (usuario, session, comandos, cifrador)
         return await _configurar_red(id, segmento, Accion.CONFIGURAR_VLAN, completo, *args)
 
