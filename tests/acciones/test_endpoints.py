@@ -344,3 +344,13 @@ async def test_password_vacia_por_query_da_422(http, tokens, crear):
     r = await http.put(url(pendiente_id, "/traslado/ppoe?ppoeUser=a&ppoePassword="), headers=auth(tokens["red"]))
     assert r.status_code == 422
     assert r.json()["data"]["campo"] == "pppoePassword"
+
+
+async def test_cancelar_con_el_ejemplo_de_persat(http, tokens, crear):
+    """The seed's Persat request works as written (host and id aside)."""
+    pendiente_id = await crear("ASIGNADO")
+    cuerpo = {"cause": "No me encuentro en el domicilio por vacaciones", "labels_ids": [1, 6]}
+    r = await http.post(url(pendiente_id, "/cancel"), json=cuerpo, headers=auth(tokens["coordinadora"]))
+    assert r.status_code == 200 and r.json()["data"]["estado"] == "CANCELADO"
+    otra = await http.post(url(pendiente_id, "/cancel"), json=cuerpo, headers=auth(tokens["coordinadora"]))
+    assert otra.status_code == 409

@@ -250,6 +250,21 @@ async def cancelar(
     return await _accionar(id, Accion.CANCELAR, cuerpo, usuario, session, comandos, cifrador, idempotency_key)
 
 
+@router.post("/{id}/cancel", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def cancelar_como_persat(
+    id: IdPendiente,
+    cuerpo: AccionRequest,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    idempotency_key: IdempotencyKey = None,
+):
+    """Para integraciones hechas para Persat: `{"cause": "...", "labels_ids": [...]}` (las etiquetas se
+    ignoran). Mismas reglas que `PUT /{id}/cancelar`."""
+    return await _accionar(id, Accion.CANCELAR, cuerpo, usuario, session, comandos, cifrador, idempotency_key)
+
+
 # -- PPPoE / VLAN on the three network-bearing types (original paths, `ppoe` and `¿` aliases) ------
 
 TIPOS_RED = {
