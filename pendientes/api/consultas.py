@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import math
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from pendientes.api.deps import UsuarioActual
-from pendientes.api.esquemas import DetalleResponse, PendienteResponse
+from pendientes.api.esquemas import LIMA, DetalleResponse, FiltroPendienteRequest, PendienteResponse
+from pendientes.api.paginacion import Pagina, ParametrosPagina, ordenar
 from pendientes.db import models as m
 from pendientes.db.lectura import detalle_de
+from pendientes.domain.enums import EstadoPendiente, PrioridadPendiente
 from pendientes.domain.permisos import Permiso
-from pendientes.errores import NoEncontrado, SinPermiso
+from pendientes.errores import DatosInvalidos, NoEncontrado, SinPermiso
 from pendientes.seguridad import Cifrador
 
 PASSWORD_OCULTA = "********"
@@ -78,22 +85,19 @@ async def leer_detalle(
     )
 
 
-async def leer_pendiente(
-    session: AsyncSession, pendiente_id: int, usuario: UsuarioActual
-) -> PendienteResponse:
-    fila = await session.execute(
+def _consulta_pendientes() -> Select:
+    """Live pendientes with what their response shows: cliente, registrant, technician."""
+    return (
         select(m.Pendiente, m.Cliente, _registrador, _tecnico)
         .join(m.Cliente, m.Cliente.id == m.Pendiente.cliente_id)
         .join(_registrador, _registrador.id == m.Pendiente.registrado_por)
         .outerjoin(_tecnico, _tecnico.id == m.Pendiente.asignado_a)
-        .where(m.Pendiente.id == pendiente_id, m.Pendiente.vigente.is_(True))
+        .where(m.Pendiente.vigente.is_(True))
     )
-    encontrado = fila.first()
-    if encontrado is None:
-        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
-    pendiente, cliente, registrador, tecnico = encontrado
-    if not puede_ver(usuario, pendiente):
-        raise _no_visible()
+
+
+def _respuesta(fila: Any) -> PendienteResponse:
+    pendiente, cliente, registrador, tecnico = fila
     return PendienteResponse(
         id=pendiente.id,
         fecha_creacion=pendiente.fecha_creacion,
@@ -115,4 +119,133 @@ async def leer_pendiente(
         celular_cliente=cliente.telefono,
         vencido=pendiente.vencido,
         version=pendiente.seq,
+    )
+
+
+async def leer_pendiente(
+    session: AsyncSession, pendiente_id: int, usuario: UsuarioActual
+) -> PendienteResponse:
+    consulta = _consulta_pendientes().where(m.Pendiente.id == pendiente_id)
+    encontrado = (await session.execute(consulta)).first()
+    if encontrado is None:
+        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
+    if not puede_ver(usuario, encontrado[0]):
+        raise _no_visible()
+    return _respuesta(encontrado)
+
+
+# -- The list ---------------------------------------------------------------------------------------
+
+
+def condicion_visible(usuario: UsuarioActual) -> ColumnElement[bool]:
+    """SQL form of `puede_ver`: a technician's list is the pendientes they registered or hold."""
+    if usuario.tiene(Permiso.VER_TODOS):
+        return true()
+    if not usuario.tiene(Permiso.VER_DETALLE) or usuario.empleado_id is None:
+        return false()
+    return or_(
+        m.Pendiente.registrado_por == usuario.empleado_id, m.Pendiente.asignado_a == usuario.empleado_id
+    )
+
+
+def _inicio_del_dia(dia: date) -> datetime:
+    return datetime.combine(dia, time.min, LIMA)
+
+
+def _texto(texto: str) -> ColumnElement[bool]:
+    escapado = texto.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patron = f"%{escapado}%"
+    columnas = (
+        m.Cliente.nombre,
+        m.Cliente.codigo_cliente,
+        m.Cliente.numero_documento,
+        m.Cliente.direccion,
+        m.Pendiente.direccion,
+    )
+    return or_(*(c.ilike(patron, escape="\\") for c in columnas))
+
+
+def _usuario(usuario_id: int) -> ColumnElement[bool]:
+    # `usuarioId` is a user: compare with that user's empleado (unknown user or no empleado: no match).
+    empleado = select(m.Usuario.empleado_id).where(m.Usuario.id == usuario_id).scalar_subquery()
+    return or_(m.Pendiente.registrado_por == empleado, m.Pendiente.asignado_a == empleado)
+
+
+def condiciones_filtro(filtro: FiltroPendienteRequest) -> list[ColumnElement[bool]]:
+    f = filtro
+    desde = f.fecha_desde or f.fecha_pendiente
+    hasta = f.fecha_hasta or f.fecha_pendiente
+    if desde and hasta and desde > hasta:
+        raise DatosInvalidos("'fechaHasta' es anterior a 'fechaDesde'", {"campo": "fechaHasta"})
+    tipos = {*(f.tipos or ()), *((f.tipo,) if f.tipo else ())}
+    texto = (f.texto or "").strip()
+    P = m.Pendiente
+    posibles: list[tuple[Any, Callable[[Any], ColumnElement[bool]]]] = [
+        (f.cliente_id, lambda v: P.cliente_id == v),
+        (f.usuario_id, _usuario),
+        (f.asignado_a_id, lambda v: P.asignado_a == v),
+        (f.registrado_por_id, lambda v: P.registrado_por == v),
+        (f.estados or None, lambda v: P.estado.in_(v)),
+        (f.estados_tecnico or None, lambda v: P.estado_tecnico.in_(v)),
+        (tipos or None, lambda v: P.tipo.in_(sorted(v))),
+        (f.prioridad, lambda v: P.prioridad == v),
+        (f.lugar, lambda v: P.lugar == v),
+        (f.empresa, lambda v: P.empresa == v),
+        (f.vencido, lambda v: P.vencido.is_(v)),
+        (desde, lambda v: P.fecha_pendiente >= _inicio_del_dia(v)),
+        (hasta, lambda v: P.fecha_pendiente < _inicio_del_dia(v + timedelta(days=1))),
+        (texto or None, _texto),
+    ]
+    return [condicion(valor) for valor, condicion in posibles if valor is not None]
+
+
+def _rango_de(enum: type, columna: Any) -> Any:
+    """Order an enum column by its declared order (BAJA < MEDIA < URGENTE...), not alphabetically."""
+    return case({valor.value: i for i, valor in enumerate(enum)}, value=columna)
+
+
+ORDEN_PENDIENTES = {
+    "id": m.Pendiente.id,
+    "fechaCreacion": m.Pendiente.fecha_creacion,
+    "fechaModificacion": m.Pendiente.fecha_modificacion,
+    "fechaPendiente": m.Pendiente.fecha_pendiente,
+    "prioridad": _rango_de(PrioridadPendiente, m.Pendiente.prioridad),
+    "estado": _rango_de(EstadoPendiente, m.Pendiente.estado),
+    "estadoTecnico": m.Pendiente.estado_tecnico,
+    "tipo": m.Pendiente.tipo,
+    "lugar": m.Pendiente.lugar,
+    "empresa": m.Pendiente.empresa,
+    "direccion": m.Pendiente.direccion,
+    "vencido": m.Pendiente.vencido,
+    "cliente": m.Cliente.nombre,
+    "clienteId": m.Pendiente.cliente_id,
+    "codCliente": m.Cliente.codigo_cliente,
+    "registradoPor": m.Pendiente.registrado_por,
+    "asignadoA": m.Pendiente.asignado_a,
+}
+ORDEN_DEFECTO = "fechaCreacion,desc"
+
+
+async def listar_pendientes(
+    session: AsyncSession, filtro: FiltroPendienteRequest, pagina: ParametrosPagina, usuario: UsuarioActual
+) -> Pagina[PendienteResponse]:
+    """One page of the live pendientes the caller may see that match `filtro`."""
+    consulta = _consulta_pendientes().where(condicion_visible(usuario), *condiciones_filtro(filtro))
+    ordenada = ordenar(consulta, pagina.sort or ORDEN_DEFECTO, ORDEN_PENDIENTES, None)
+    # The id breaks ties, so equal sort keys never make a row jump between pages.
+    ordenada = ordenada.order_by(m.Pendiente.id.desc())
+    total = await session.scalar(select(func.count()).select_from(consulta.subquery()))
+    filas = await session.execute(ordenada.limit(pagina.size).offset(pagina.page * pagina.size))
+    contenido = [_respuesta(f) for f in filas]
+    paginas = math.ceil(total / pagina.size) if total else 0
+    return Pagina(
+        content=contenido,
+        totalElements=total,
+        totalPages=paginas,
+        number=pagina.page,
+        size=pagina.size,
+        numberOfElements=len(contenido),
+        first=pagina.page == 0,
+        last=pagina.page >= paginas - 1,
+        empty=not contenido,
     )

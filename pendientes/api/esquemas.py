@@ -7,8 +7,19 @@ from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, SecretStr
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
 
 from pendientes.domain.enums import (
     EmpresaPendiente,
@@ -44,13 +55,33 @@ def _a_lima(valor: Any) -> Any:
     return valor
 
 
+# Work is scheduled in this life: far-off years are typos, and near year 1 or 9999 an offset overflows.
+ANIO_MINIMO, ANIO_MAXIMO = 1900, 2999
+
+
+def _anio_razonable(valor: date) -> date:
+    if not ANIO_MINIMO <= valor.year <= ANIO_MAXIMO:
+        raise ValueError(f"el año debe estar entre {ANIO_MINIMO} y {ANIO_MAXIMO}")
+    return valor
+
+
 # Input: naive values are Lima time. Output: always ISO-8601 with the Lima offset.
 FechaHora = Annotated[
     datetime,
     BeforeValidator(_a_lima),
+    AfterValidator(_anio_razonable),
     PlainSerializer(lambda v: v.astimezone(LIMA).isoformat(), return_type=str),
 ]
 
+
+def _sin_nul(valor: str) -> str:
+    if "\x00" in valor:
+        raise ValueError("no puede contener el carácter NUL")
+    return valor
+
+
+# Free text that Postgres can store: refused here, it never reaches a workflow's state.
+Texto = Annotated[str, AfterValidator(_sin_nul)]
 
 # A database id: positive and within Postgres' bigint, so no id ever reaches SQL out of range.
 Id = Annotated[int, Field(gt=0, le=2**63 - 1)]
@@ -61,11 +92,11 @@ class Camel(BaseModel):
 
 
 class DetalleAveriaIn(Camel):
-    descripcion_falla: str | None = Field(default=None, max_length=5000)
+    descripcion_falla: Texto | None = Field(default=None, max_length=5000)
 
 
 class DetalleInternetIn(Camel):
-    velocidad_solicitada: str | None = Field(default=None, max_length=50)
+    velocidad_solicitada: Texto | None = Field(default=None, max_length=50)
     costo_fijo: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     tipo_instalacion: TipoInstalacion | None = None
 
@@ -76,12 +107,12 @@ class DetalleCamarasIn(Camel):
 
 class DetalleRecojoIn(Camel):
     dispositivo: TipoDispositivoRecojo | None = None
-    motivo: str | None = Field(default=None, max_length=200)
+    motivo: Texto | None = Field(default=None, max_length=200)
 
 
 class DetalleTrasladoIn(Camel):
     lugar_destino: LugarPendiente
-    direccion_destino: str | None = Field(default=None, max_length=200)
+    direccion_destino: Texto | None = Field(default=None, max_length=200)
     tipo_servicio: TipoServicio | None = None
 
 
@@ -117,7 +148,7 @@ class CrearPendienteRequest(Camel):
     lugar: LugarPendiente
     prioridad: PrioridadPendiente
     empresa: EmpresaPendiente | None = None
-    direccion: str | None = Field(default=None, max_length=200)
+    direccion: Texto | None = Field(default=None, max_length=200)
     fecha_pendiente: FechaHora | None = None
     # Accepted for compatibility; the registrant is the authenticated user's empleado when linked.
     registrado_por_id: Id | None = None
@@ -210,3 +241,180 @@ class DetalleResponse(Camel):
     vlan: int | None = None
     ppoe: str | None = None
     ppoe_password: str | None = None
+
+
+# -- Listing and editing pendientes ------------------------------------------------------------------
+
+
+def _a_dia(valor: Any) -> Any:
+    """A Lima calendar day from a date, or from a datetime (naive = Lima; with offset: converted)."""
+    if isinstance(valor, str) and len(valor) > 10:
+        try:
+            valor = datetime.fromisoformat(valor)
+        except ValueError:
+            return valor
+    if isinstance(valor, datetime):
+        try:
+            return (valor.astimezone(LIMA) if valor.tzinfo else valor).date()
+        except OverflowError:
+            return valor.date()  # year 1 or 9999: refused by the year check
+    return valor
+
+
+def _a_lista(valor: Any) -> Any:
+    """Lists arrive as JSON arrays, repeated query parameters or comma-separated values."""
+    if isinstance(valor, str):
+        valor = [valor]
+    if not isinstance(valor, list):
+        return valor
+    partes = [p for v in valor for p in (v.split(",") if isinstance(v, str) else [v])]
+    return [p.strip() if isinstance(p, str) else p for p in partes if p != ""]
+
+
+Dia = Annotated[date, BeforeValidator(_a_dia), AfterValidator(_anio_razonable)]
+EstadosIn = Annotated[list[EstadoPendiente], BeforeValidator(_a_lista)]
+EstadosTecnicoIn = Annotated[list[EstadoTecnico], BeforeValidator(_a_lista)]
+TiposIn = Annotated[list[TipoPendiente], BeforeValidator(_a_lista)]
+
+
+class FiltroPendienteRequest(Camel):
+    """Filters of the pendiente list, all optional and combined with AND. Unknown names are a 422, so a
+    misspelt filter never silently returns everything."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        json_schema_extra={
+            "example": {
+                "estados": ["REGISTRADO", "ASIGNADO"],
+                "lugar": "JULIACA",
+                "fechaDesde": "2026-12-01",
+                "fechaHasta": "2026-12-31",
+                "texto": "quispe",
+            }
+        },
+    )
+
+    cliente_id: Id | None = None
+    usuario_id: Id | None = Field(
+        default=None, description="Id de USUARIO: los pendientes que su empleado registró o tiene asignados"
+    )
+    asignado_a_id: Id | None = Field(default=None, description="Id del empleado técnico")
+    registrado_por_id: Id | None = Field(default=None, description="Id del empleado que registró")
+    estados: EstadosIn | None = None
+    estados_tecnico: EstadosTecnicoIn | None = None
+    tipo: TipoPendiente | None = None
+    tipos: TiposIn | None = None
+    prioridad: PrioridadPendiente | None = None
+    lugar: LugarPendiente | None = None
+    empresa: EmpresaPendiente | None = None
+    vencido: bool | None = None
+    fecha_desde: Dia | None = Field(
+        default=None, description="fechaPendiente desde este día (Lima), inclusive"
+    )
+    fecha_hasta: Dia | None = Field(
+        default=None, description="fechaPendiente hasta este día (Lima), inclusive"
+    )
+    fecha_pendiente: Dia | None = Field(
+        default=None, description="Compatibilidad: el día (Lima) de esta fecha, no el instante exacto"
+    )
+    texto: Texto | None = Field(
+        default=None,
+        max_length=100,
+        validation_alias=AliasChoices("texto", "titulo"),
+        description="Busca (sin distinguir mayúsculas) en nombre, código y documento del cliente y en las "
+        "direcciones; `titulo` es su alias antiguo",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _vacios_son_nulos(cls, datos: Any) -> Any:
+        # Old forms send "" for a filter left blank.
+        if isinstance(datos, dict):
+            return {k: None if v == "" else v for k, v in datos.items()}
+        return datos
+
+
+class FiltrosResponse(Camel):
+    """The enum values a UI needs to build its filters and forms."""
+
+    estados: list[EstadoPendiente]
+    tipos: list[TipoPendiente]
+    estados_tecnico: list[EstadoTecnico]
+    prioridades: list[PrioridadPendiente]
+    lugares: list[LugarPendiente]
+    empresas: list[EmpresaPendiente]
+    tipos_instalacion: list[TipoInstalacion]
+    tipos_servicio: list[TipoServicio]
+    dispositivos: list[TipoDispositivoRecojo]
+
+
+class EditarPendienteRequest(Camel):
+    """Partial edit of the header: only the fields sent change, an explicit null clears a nullable one.
+    Any other name is a 422 naming it (lifecycle fields change only through actions)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        json_schema_extra={"example": {"prioridad": "MUY_URGENTE", "direccion": "Jr. Moquegua 311, Juliaca"}},
+    )
+
+    direccion: Texto | None = Field(default=None, max_length=200)
+    prioridad: PrioridadPendiente | None = None
+    lugar: LugarPendiente | None = None
+    empresa: EmpresaPendiente | None = None
+    fecha_pendiente: FechaHora | None = None
+    cliente_id: Id | None = None
+    # Optimistic concurrency, like `If-Match`.
+    version: int | None = Field(default=None, ge=0)
+
+
+class DetalleRequest(DetalleAveriaIn, DetalleInternetIn, DetalleRecojoIn, DetalleTrasladoIn):
+    """Writes of a type detail: the fields of the pendiente's type (others sent with a value are a 422).
+    The read-only fields of DetalleResponse are accepted, so what a client read can be sent back as is;
+    the network values (vlan, PPPoE) change only through their own paths: sent unchanged (or masked)
+    they are ignored, a different value is a 422 pointing to that path."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    pendiente_id: Id | None = None
+    # Required only to create a traslado (checked per type).
+    lugar_destino: LugarPendiente | None = None
+    id: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    tipo: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    vlan: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    ppoe: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    ppoe_user: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    ppoe_password: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    pppoe_user: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+    pppoe_password: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+
+
+class DetalleConPendienteRequest(DetalleRequest):
+    """The original's form: the pendiente named in the body."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        json_schema_extra={
+            "example": {"pendienteId": 42, "lugarDestino": "JULIACA", "tipoServicio": "INTERNET_FIBRA"}
+        },
+    )
+
+    pendiente_id: Id
+
+
+# Network fields of DetalleRequest -> the DetalleResponse field that shows their current value.
+CAMPOS_RED = {
+    "vlan": "vlan",
+    "ppoe": "ppoe",
+    "ppoe_user": "ppoe",
+    "pppoe_user": "ppoe",
+    "ppoe_password": "ppoe_password",
+    "pppoe_password": "ppoe_password",
+}
+# DetalleRequest fields that are not detail values.
+CAMPOS_NO_DETALLE = frozenset({"pendiente_id", "id", "tipo", *CAMPOS_RED})
