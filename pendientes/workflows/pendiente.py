@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         AccionesDisponibles,
         ActorMsg,
         Cambio,
+        DatosPendiente,
         Detalle,
         Edicion,
         EstadoVivo,
@@ -235,11 +236,9 @@ class PendienteWorkflow:
                 return self._resultados[orden.clave]
             despues = self._preparar_edicion(orden)
             valores = orden.edicion.valores()
-            self._inicio = self._inicio.model_copy(
-                update={"datos": self._inicio.datos.model_copy(update=valores)}
-            )
+            datos = self._inicio.datos.model_copy(update=valores)
             detalle = "editado: " + ", ".join(sorted(valores))
-            await self._aplicar("editar", orden.actor, despues, detalle, edicion=orden.edicion)
+            await self._aplicar("editar", orden.actor, despues, detalle, edicion=orden.edicion, datos=datos)
             if orden.clave:
                 self._resultados[orden.clave] = self._vivo
             return self._vivo
@@ -438,6 +437,7 @@ class PendienteWorkflow:
         edicion: Edicion | None = None,
         eliminar: bool = False,
         detalle_tipo: tuple[Detalle, bool] | None = None,
+        datos: DatosPendiente | None = None,
     ) -> None:
         """Persist one historial entry (and the change it records), then adopt the new state."""
         despues = despues.model_copy(update={"seq": self._vivo.seq + 1})
@@ -461,7 +461,10 @@ class PendienteWorkflow:
             await workflow.execute_local_activity(APLICAR_CAMBIO, cambio, **_PERSISTENCIA)
         except ActivityError as error:
             raise _error_actividad(error) from None
+        # Adopt the new state (and edited header) only once Postgres has it.
         self._vivo = despues
+        if datos is not None:
+            self._inicio = self._inicio.model_copy(update={"datos": datos})
         workflow.upsert_search_attributes(busqueda.actualizaciones(self._inicio.datos, despues))
         workflow.set_current_details(self._resumen())
 

@@ -333,7 +333,9 @@ async def test_cada_200_deja_exactamente_una_fila(http, tokens, crear, sessions)
 async def test_un_caracter_nulo_no_es_un_500(http, tokens, crear):
     pendiente_id = await crear("REGISTRADO")
     r = await http.put(
-        url(pendiente_id, "/cancelar"), json={"motivo": "con \u0000 nulo"}, headers=auth(tokens["coordinadora"])
+        url(pendiente_id, "/cancelar"),
+        json={"motivo": "con \u0000 nulo"},
+        headers=auth(tokens["coordinadora"]),
     )
     assert r.status_code == 422
 
@@ -341,7 +343,9 @@ async def test_un_caracter_nulo_no_es_un_500(http, tokens, crear):
 async def test_password_vacia_por_query_da_422(http, tokens, crear):
     """Found by the schema fuzzer: an empty ppoePassword in the query string used to crash."""
     pendiente_id = await crear("EN_PROGRESO", tipo="TRASLADO")
-    r = await http.put(url(pendiente_id, "/traslado/ppoe?ppoeUser=a&ppoePassword="), headers=auth(tokens["red"]))
+    r = await http.put(
+        url(pendiente_id, "/traslado/ppoe?ppoeUser=a&ppoePassword="), headers=auth(tokens["red"])
+    )
     assert r.status_code == 422
     assert r.json()["data"]["campo"] == "pppoePassword"
 

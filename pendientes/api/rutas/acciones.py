@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from pendientes.api.consultas import leer_detalle, leer_pendiente, pendiente_visible
 from pendientes.api.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
@@ -20,7 +20,7 @@ from pendientes.api.esquemas import (
     PendienteResponse,
 )
 from pendientes.api.respuesta import Respuesta, ok
-from pendientes.api.rutas.pendientes import ERRORES, IdempotencyKey, IdPendiente
+from pendientes.api.rutas.pendientes import ERRORES, IdempotencyKey, IdPendiente, validar, version_esperada
 from pendientes.db.lectura import detalle_de, estado_vivo
 from pendientes.domain.acciones import (
     Accion,
@@ -39,26 +39,6 @@ IfMatch = Annotated[
     str | None, Header(alias="If-Match", description="Versión del pendiente que vio el cliente")
 ]
 CuerpoAccion = Annotated[AccionRequest | None, Body()]
-
-
-def _cuerpo(**campos) -> AccionRequest:
-    """An AccionRequest built from query parameters of the original's paths, validated the same way
-    as a JSON body (an empty password in the query string is a 422, not a crash)."""
-    try:
-        return AccionRequest.model_validate(campos)
-    except ValidationError as error:
-        primero = error.errors()[0]
-        campo = ".".join(str(p) for p in primero["loc"])
-        raise DatosInvalidos(f"dato inválido en '{campo}': {primero['msg']}", {"campo": campo}) from None
-
-
-def _version(if_match: str | None, cuerpo: AccionRequest) -> int | None:
-    if cuerpo.version is not None or not if_match:
-        return cuerpo.version
-    limpio = if_match.removeprefix("W/").strip('"')
-    if not limpio.isdigit():
-        raise DatosInvalidos("If-Match debe ser la versión del pendiente", {"campo": "If-Match"})
-    return int(limpio)
 
 
 async def _accionar(
@@ -86,7 +66,7 @@ async def _accionar(
         pppoe_password_cifrado=cifrador.cifrar(password) if password else None,
         # Keys are per user: two users can never collide on the same key.
         clave=f"{usuario.id}:{clave}" if clave else None,
-        version=_version(if_match, cuerpo),
+        version=version_esperada(if_match, cuerpo.version),
     )
     # Give the connection back while the workflow works: a slow update must not starve the pool.
     await session.rollback()
@@ -215,7 +195,7 @@ async def asignar(
     tecnico = id_asignado or empleado_id
     if tecnico is None:
         raise DatosInvalidos("indique idAsignado (o empleadoId)", {"campo": "idAsignado"})
-    cuerpo = _cuerpo(tecnicoId=tecnico)
+    cuerpo = validar(AccionRequest, dict(tecnicoId=tecnico))
     args = (usuario, session, comandos, cifrador, idempotency_key, if_match)
     return await _accionar(id, Accion.ASIGNAR, cuerpo, *args)
 
@@ -311,7 +291,9 @@ def _rutas_red(segmento: str) -> None:
         cuerpo = cuerpo or AccionRequest()
         usuario_pppoe = cuerpo.pppoe_usuario or pppoe_user or ppoe_user
         password = cuerpo.pppoe_password or pppoe_password or ppoe_password
-        completo = _cuerpo(pppoeUser=usuario_pppoe, pppoePassword=password, version=cuerpo.version)
+        completo = validar(
+            AccionRequest, dict(pppoeUser=usuario_pppoe, pppoePassword=password, version=cuerpo.version)
+        )
         args = (usuario, session, comandos, cifrador)
         return await _configurar_red(id, segmento, Accion.CONFIGURAR_PPPOE, completo, *args)
 
@@ -326,7 +308,7 @@ def _rutas_red(segmento: str) -> None:
     ):
         """Registra la VLAN (1..4094)."""
         cuerpo = cuerpo or AccionRequest()
-        completo = _cuerpo(vlan=cuerpo.vlan or vlan, version=cuerpo.version)
+        completo = validar(AccionRequest, dict(vlan=cuerpo.vlan or vlan, version=cuerpo.version))
         args = (usuario, session, comandos, cifrador)
         return await _configurar_red(id, segmento, Accion.CONFIGURAR_VLAN, completo, *args)
 
