@@ -145,3 +145,43 @@ async def tokens(http) -> dict[str, str]:
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def h(tokens) -> dict[str, dict[str, str]]:
+    """Authorization headers by demo role (tecnico2 = the second technician)."""
+    return {rol: auth(token) for rol, token in tokens.items()}
+
+
+@pytest.fixture(scope="session")
+def cuenta(http, h):
+    """Factory: headers of a new user whose role holds exactly `permisos` (made over HTTP by an admin)."""
+
+    async def _cuenta(*permisos: str, con_empleado: bool = True) -> dict[str, str]:
+        sufijo = uuid.uuid4().hex[:8]
+        rol = {"id": f"r-{sufijo}", "nombre": f"Rol {sufijo}", "permisos": list(permisos)}
+        r = await http.post("/api/usuarios/roles", json=rol, headers=h["administrador"])
+        assert r.status_code == 201, r.text
+        empleado_id = None
+        if con_empleado:
+            cargos = (await http.get("/api/empleados/cargos", headers=h["administrador"])).json()["data"]
+            cuerpo = {"nombre": f"Emp {sufijo}", "cargoId": cargos[0]["id"], "fechaIngreso": "2025-01-02"}
+            r = await http.post("/api/empleados", json=cuerpo, headers=h["administrador"])
+            assert r.status_code == 201, r.text
+            empleado_id = r.json()["data"]["id"]
+        dni = f"{uuid.uuid4().int % 10**8:08d}"
+        usuario = {
+            "nombre": f"Usuario {sufijo}",
+            "dni": dni,
+            "email": f"u{sufijo}@simax.pe",
+            "password": "clave-de-prueba-123",
+            "idRol": rol["id"],
+            "empleadoId": empleado_id,
+        }
+        r = await http.post("/api/usuarios", json=usuario, headers=h["administrador"])
+        assert r.status_code == 201, r.text
+        r = await http.post("/auth", json={"dni": dni, "password": "clave-de-prueba-123"})
+        assert r.status_code == 200, r.text
+        return auth(r.json()["data"]["token"])
+
+    return _cuenta

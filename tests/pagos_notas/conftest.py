@@ -3,14 +3,11 @@ tests), accounts with chosen permissions, and an uploads folder of the test's ow
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import select
 
 from pendientes.db import models as m
 from tests.acciones.conftest import crear, personas  # noqa: F401
-from tests.conftest import auth
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -21,12 +18,6 @@ def carpeta_uploads(app, tmp_path_factory):
     app.state.settings = original.model_copy(update={"uploads_dir": carpeta})
     yield carpeta
     app.state.settings = original
-
-
-@pytest.fixture(scope="session")
-def h(tokens):
-    """Authorization headers by demo role."""
-    return {rol: auth(token) for rol, token in tokens.items()}
 
 
 @pytest.fixture(scope="session")
@@ -66,37 +57,3 @@ async def otro_cliente(sessions) -> int:
     """A client that is not the one `crear` uses (CLI000002)."""
     async with sessions() as s:
         return await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente != "CLI000002").limit(1))
-
-
-@pytest.fixture(scope="session")
-def cuenta(http, h):
-    """Factory: headers of a new user whose role holds exactly `permisos` (made over HTTP by an admin)."""
-
-    async def _cuenta(*permisos: str, con_empleado: bool = True) -> dict[str, str]:
-        sufijo = uuid.uuid4().hex[:8]
-        rol = {"id": f"pn-{sufijo}", "nombre": f"Rol pn {sufijo}", "permisos": list(permisos)}
-        r = await http.post("/api/usuarios/roles", json=rol, headers=h["administrador"])
-        assert r.status_code == 201, r.text
-        empleado_id = None
-        if con_empleado:
-            cargos = (await http.get("/api/empleados/cargos", headers=h["administrador"])).json()["data"]
-            cuerpo = {"nombre": f"Pn {sufijo}", "cargoId": cargos[0]["id"], "fechaIngreso": "2025-01-02"}
-            r = await http.post("/api/empleados", json=cuerpo, headers=h["administrador"])
-            assert r.status_code == 201, r.text
-            empleado_id = r.json()["data"]["id"]
-        dni = f"4{uuid.uuid4().int % 10**7:07d}"
-        usuario = {
-            "nombre": f"Usuario pn {sufijo}",
-            "dni": dni,
-            "email": f"pn{sufijo}@simax.pe",
-            "password": "clave-de-prueba-123",
-            "idRol": rol["id"],
-            "empleadoId": empleado_id,
-        }
-        r = await http.post("/api/usuarios", json=usuario, headers=h["administrador"])
-        assert r.status_code == 201, r.text
-        r = await http.post("/auth", json={"dni": dni, "password": "clave-de-prueba-123"})
-        assert r.status_code == 200, r.text
-        return auth(r.json()["data"]["token"])
-
-    return _cuenta

@@ -10,13 +10,6 @@ import pytest
 
 from pendientes.db import models as m
 from tests.acciones.conftest import crear, personas  # noqa: F401
-from tests.conftest import auth
-
-
-@pytest.fixture(scope="session")
-def h(tokens):
-    """Authorization headers by demo role (tecnico2 = the second technician)."""
-    return {rol: auth(token) for rol, token in tokens.items()}
 
 
 @pytest.fixture(scope="session")
@@ -64,40 +57,6 @@ def accion(http, h):
         return r.json()["data"]
 
     return _accion
-
-
-@pytest.fixture(scope="session")
-def cuenta(http, h):
-    """Factory: headers of a new user whose role holds exactly `permisos` (made over HTTP by an admin)."""
-
-    async def _cuenta(*permisos: str, con_empleado: bool = True) -> dict[str, str]:
-        sufijo = uuid.uuid4().hex[:8]
-        rol = {"id": f"pc-{sufijo}", "nombre": f"Rol pc {sufijo}", "permisos": list(permisos)}
-        r = await http.post("/api/usuarios/roles", json=rol, headers=h["administrador"])
-        assert r.status_code == 201, r.text
-        empleado_id = None
-        if con_empleado:
-            cargos = (await http.get("/api/empleados/cargos", headers=h["administrador"])).json()["data"]
-            cuerpo = {"nombre": f"Pc {sufijo}", "cargoId": cargos[0]["id"], "fechaIngreso": "2025-01-02"}
-            r = await http.post("/api/empleados", json=cuerpo, headers=h["administrador"])
-            assert r.status_code == 201, r.text
-            empleado_id = r.json()["data"]["id"]
-        dni = f"5{uuid.uuid4().int % 10**7:07d}"
-        usuario = {
-            "nombre": f"Usuario pc {sufijo}",
-            "dni": dni,
-            "email": f"pc{sufijo}@simax.pe",
-            "password": "clave-de-prueba-123",
-            "idRol": rol["id"],
-            "empleadoId": empleado_id,
-        }
-        r = await http.post("/api/usuarios", json=usuario, headers=h["administrador"])
-        assert r.status_code == 201, r.text
-        r = await http.post("/auth", json={"dni": dni, "password": "clave-de-prueba-123"})
-        assert r.status_code == 200, r.text
-        return auth(r.json()["data"]["token"])
-
-    return _cuenta
 
 
 def error(r, status: int, campo: str | None = None) -> dict:
