@@ -136,6 +136,7 @@ async def _guardar(
             clave=clave_de(usuario, clave),
             version=version_esperada(if_match),
         )
+        await session.rollback()  # free the connection while the workflow works
         await comandos.guardar_detalle(id, orden)
         session.expire_all()
         fila = await pendiente_visible(session, id, usuario)

@@ -154,6 +154,8 @@ async def crear_pendiente(
 ):
     """Registra un pendiente (REGISTRADO, estadoTecnico OK) con su detalle y arranca su flujo durable."""
     datos = await _datos_creacion(session, body, usuario)
+    # Give the connection back while the workflow works: a slow update must not starve the pool.
+    await session.rollback()
     pendiente_id = await comandos.crear_pendiente(
         datos, usuario.actor(), idempotency_key, huella(body.model_dump(mode="json"))
     )
@@ -324,6 +326,7 @@ async def _editar(id, cuerpo, session, comandos, usuario, idempotency_key, if_ma
             clave=clave_de(usuario, idempotency_key),
             version=version_esperada(if_match, cuerpo.version),
         )
+        await session.rollback()  # free the connection while the workflow works
         await comandos.editar(id, orden)
         session.expire_all()
     return ok(await leer_pendiente(session, id, usuario), "Pendiente actualizado correctamente")
@@ -378,5 +381,6 @@ async def eliminar_pendiente(
         clave=clave_de(usuario, idempotency_key),
         version=version_esperada(if_match),
     )
+    await session.rollback()  # free the connection while the workflow works
     await comandos.eliminar(id, orden)
     return ok(None, "Pendiente eliminado correctamente")
