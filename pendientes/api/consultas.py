@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from pendientes.api.deps import UsuarioActual
 from pendientes.api.esquemas import LIMA, DetalleResponse, FiltroPendienteRequest, PendienteResponse
-from pendientes.api.paginacion import Pagina, ParametrosPagina, ordenar
+from pendientes.api.paginacion import Pagina, ParametrosPagina, paginar
 from pendientes.db import models as m
 from pendientes.db.lectura import detalle_de
 from pendientes.domain.enums import EstadoPendiente, PrioridadPendiente
@@ -223,7 +222,6 @@ ORDEN_PENDIENTES = {
     "registradoPor": m.Pendiente.registrado_por,
     "asignadoA": m.Pendiente.asignado_a,
 }
-ORDEN_DEFECTO = "fechaCreacion,desc"
 
 
 async def listar_pendientes(
@@ -231,21 +229,13 @@ async def listar_pendientes(
 ) -> Pagina[PendienteResponse]:
     """One page of the live pendientes the caller may see that match `filtro`."""
     consulta = _consulta_pendientes().where(condicion_visible(usuario), *condiciones_filtro(filtro))
-    ordenada = ordenar(consulta, pagina.sort or ORDEN_DEFECTO, ORDEN_PENDIENTES, None)
-    # The id breaks ties, so equal sort keys never make a row jump between pages.
-    ordenada = ordenada.order_by(m.Pendiente.id.desc())
-    total = await session.scalar(select(func.count()).select_from(consulta.subquery()))
-    filas = await session.execute(ordenada.limit(pagina.size).offset(pagina.page * pagina.size))
-    contenido = [_respuesta(f) for f in filas]
-    paginas = math.ceil(total / pagina.size) if total else 0
-    return Pagina(
-        content=contenido,
-        totalElements=total,
-        totalPages=paginas,
-        number=pagina.page,
-        size=pagina.size,
-        numberOfElements=len(contenido),
-        first=pagina.page == 0,
-        last=pagina.page >= paginas - 1,
-        empty=not contenido,
+    return await paginar(
+        session,
+        consulta,
+        pagina,
+        _respuesta,
+        ORDEN_PENDIENTES,
+        m.Pendiente.fecha_creacion.desc(),
+        escalar=False,
+        desempate=m.Pendiente.id.desc(),
     )

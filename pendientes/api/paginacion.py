@@ -71,10 +71,14 @@ async def paginar(
     columnas_orden: Mapping[str, Any],
     orden_defecto: Any,
     escalar: bool = True,
+    desempate: Any = None,
 ) -> Pagina[T]:
-    """Count, order, slice and convert one page of `consulta` (a SELECT of the rows to list)."""
+    """Count, order, slice and convert one page of `consulta` (a SELECT of the rows to list).
+    `desempate` is ordered last, so equal sort keys never make a row jump between pages."""
     total = await session.scalar(select(func.count()).select_from(consulta.order_by(None).subquery()))
     ordenada = ordenar(consulta, parametros.sort, columnas_orden, orden_defecto)
+    if desempate is not None:
+        ordenada = ordenada.order_by(desempate)
     pagina = ordenada.limit(parametros.size).offset(parametros.page * parametros.size)
     resultado = await session.execute(pagina)
     filas = resultado.scalars().all() if escalar else resultado.all()
