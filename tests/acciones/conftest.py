@@ -57,6 +57,22 @@ async def personas(sessions, demo):
     return await personas_demo(sessions)
 
 
+async def avanzar(comandos, personas, pendiente_id: int, estado: str, extra=(), tecnico: int = 0) -> None:
+    """Move an existing pendiente along the path to `estado` (plus `extra` steps) through Updates.
+    A plain function, not a fixture: other folders import `crear` alone."""
+    t = personas.tecnicos[tecnico]
+    for accion, rol in [*CAMINOS[estado], *extra]:
+        actor = t if rol == "t" else personas.actores[rol]
+        orden = OrdenAccion(
+            actor=actor,
+            tecnico_id=t.empleado_id,
+            motivo="preparación",
+            nueva_fecha=manana(),
+            vlan=200,
+        )
+        await comandos.ejecutar(pendiente_id, Accion(accion), orden)
+
+
 @pytest.fixture(scope="session")
 def crear(app, personas, sessions):
     """Factory: a new pendiente of `tipo`, moved along the path to `estado` (plus `extra` steps)."""
@@ -64,7 +80,6 @@ def crear(app, personas, sessions):
 
     async def _crear(estado: str = "REGISTRADO", tipo: str = "AVERIA", extra=(), tecnico: int = 0) -> int:
         coordinadora = personas.actores["coordinadora"]
-        t = personas.tecnicos[tecnico]
         async with sessions() as s:
             cliente = await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente == "CLI000002"))
         detalles = {
@@ -84,16 +99,7 @@ def crear(app, personas, sessions):
             detalle=detalles[tipo],
         )
         pendiente_id = await comandos.crear_pendiente(datos, coordinadora)
-        for accion, rol in [*CAMINOS[estado], *extra]:
-            actor = t if rol == "t" else personas.actores[rol]
-            orden = OrdenAccion(
-                actor=actor,
-                tecnico_id=t.empleado_id,
-                motivo="preparación",
-                nueva_fecha=manana(),
-                vlan=200,
-            )
-            await comandos.ejecutar(pendiente_id, Accion(accion), orden)
+        await avanzar(comandos, personas, pendiente_id, estado, extra, tecnico)
         return pendiente_id
 
     return _crear
