@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +19,10 @@ from pendientes.workflows import busqueda
 from pendientes.workflows.mensajes import ActorMsg, DatosPendiente, InicioPendiente
 from pendientes.workflows.pendiente import PendienteWorkflow
 from tests.conftest import auth
+
+# Two weeks ahead in Lima, fixed once per run: far from any day boundary, so the pendiente cannot
+# become overdue (an extra historial row) while the suite runs, at whatever date and hour it runs.
+DIA = (datetime.now(ZoneInfo("America/Lima")) + timedelta(days=14)).date()
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +39,7 @@ def cuerpo(cliente_id: int, **extra) -> dict:
         "prioridad": "URGENTE",
         "empresa": "SIMAX",
         "direccion": "Jr. Lima 245, Puno",
-        "fechaPendiente": "2026-12-15T09:30:00",
+        "fechaPendiente": f"{DIA}T09:30:00",
         "detalle": {
             "lugarDestino": "JULIACA",
             "direccionDestino": "Jr. Mariano Núñez 530",
@@ -71,7 +77,7 @@ async def test_crear_arranca_el_flujo_con_atributos_de_busqueda(
     assert data["estado"] == "REGISTRADO" and data["estadoTecnico"] == "OK"
     assert data["cliente"] == "Teodoro Huaman Quispe" and data["codCliente"] == "CLI000001"
     assert data["registradoPor"] == "Carmen Condori"
-    assert data["fechaPendiente"] == "2026-12-15T09:30:00-05:00"
+    assert data["fechaPendiente"] == f"{DIA}T09:30:00-05:00"
 
     handle = temporal_env.client.get_workflow_handle(workflow_id(data["id"]))
     descripcion = await handle.describe()
