@@ -13,6 +13,11 @@ from pendientes.db import models as m
 from tests.acciones.conftest import LIMA
 from tests.pendientes_core.conftest import error
 
+# Days ahead in Lima, fixed once per run and far from any day boundary: these pendientes cannot become
+# overdue (a `vencer` row bumps the version) while the tests compare versions, at any date and hour.
+DIA = datetime.now(LIMA).date() + timedelta(days=10)
+OTRO_DIA = DIA + timedelta(days=22)
+
 
 async def _historial(sessions, pendiente_id: int, accion: str) -> list[m.Historial]:
     async with sessions() as s:
@@ -29,7 +34,7 @@ async def pendiente(nuevo_cliente, alta) -> dict:
         cliente,
         empresa="SIMAX",
         direccion="Jr. Puno 12",
-        fechaPendiente="2027-01-10T09:00:00",
+        fechaPendiente=f"{DIA}T09:00:00",
         detalle={"descripcionFalla": "sin señal"},
     )
 
@@ -37,14 +42,14 @@ async def pendiente(nuevo_cliente, alta) -> dict:
 @pytest.mark.parametrize("metodo", ["PUT", "PATCH"])
 async def test_cambia_solo_lo_enviado_y_null_vacia(http, h, pendiente, sessions, metodo):
     url = f"/api/pendientes/{pendiente['id']}"
-    cuerpo = {"prioridad": "MUY_URGENTE", "direccion": None, "fechaPendiente": "2027-02-01T15:30:00"}
+    cuerpo = {"prioridad": "MUY_URGENTE", "direccion": None, "fechaPendiente": f"{OTRO_DIA}T15:30:00"}
 
     r = await http.request(metodo, url, json=cuerpo, headers=h["coordinadora"])
 
     assert r.status_code == 200, r.text
     data = r.json()["data"]
     assert (data["prioridad"], data["direccion"]) == ("MUY_URGENTE", None)
-    assert data["fechaPendiente"] == "2027-02-01T15:30:00-05:00"
+    assert data["fechaPendiente"] == f"{OTRO_DIA}T15:30:00-05:00"
     # Absent fields keep their values; the lifecycle is untouched.
     assert (data["lugar"], data["empresa"], data["estado"]) == ("JULIACA", "SIMAX", "REGISTRADO")
     assert data["version"] == pendiente["version"] + 1

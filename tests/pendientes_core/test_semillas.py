@@ -6,9 +6,15 @@ document has 42, 55, 67, 80 or 91. The calls run in a workable order (create bef
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.pendientes_core.conftest import error
+
+# A plain date three months ahead in Lima: the pendiente is not overdue at whatever date the suite runs.
+DIA = datetime.now(ZoneInfo("America/Lima")).date() + timedelta(days=90)
 
 SEMILLA_001 = {
     "TRASLADO": [
@@ -168,7 +174,7 @@ async def test_semilla_000_campos_del_pendiente(http, h, nuevo_cliente):
         "prioridad": "MUY_URGENTE",
         "empresa": "WINEX",
         "direccion": "Jr. Bolognesi 14",
-        "fechaPendiente": "2027-03-01",
+        "fechaPendiente": DIA.isoformat(),
     }
     r = await http.post("/api/pendientes", json=alta, headers=h["coordinadora"])
     assert r.status_code == 201, r.text
@@ -176,7 +182,7 @@ async def test_semilla_000_campos_del_pendiente(http, h, nuevo_cliente):
     campos = {"id", "fechaCreacion", "fechaPendiente", "registradoPor", "asignadoA", "cliente", "estado"}
     campos |= {"estadoTecnico", "tipo", "prioridad", "lugar", "empresa", "direccion"}
     assert campos <= data.keys()
-    assert data["fechaPendiente"] == "2027-03-01T00:00:00-05:00"
+    assert data["fechaPendiente"] == f"{DIA}T00:00:00-05:00"
     # "No network configuration tasks are associated with device pickups."
     recojo = await http.post(
         "/api/pendientes", json=alta | {"tipo": "RECOJO_DISPOSITIVOS"}, headers=h["coordinadora"]
