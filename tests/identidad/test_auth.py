@@ -20,7 +20,6 @@ GENERICO = "DNI o contraseña incorrectos"
 # The documented policy (README, Authentication), typed here so a change in pendientes/seguridad.py
 # fails these tests: 5 consecutive failures within 15 minutes lock the DNI for 15 minutes; a token
 # lives 12 hours; refreshing stops 30 days after the password was typed.
-FALLOS_QUE_BLOQUEAN = 5
 VENTANA = timedelta(minutes=15)
 BLOQUEO_SEGUNDOS = 15 * 60
 SESION_MAXIMA = timedelta(days=30)
