@@ -78,20 +78,48 @@ PROHIBIDAS = [
     (e, a) for e in ESTADOS for a in ACCIONES_ESTADO if (e, a) not in {(d, x) for d, x, _ in PERMITIDAS}
 ]
 
-# (estadoTecnico reached by these requests, action, resulting estadoTecnico)
+# Network sub-state (product-decisions.md "Network sub-state"), every (from, action) pair of its 4
+# values x 4 actions. Allowed, 12: the table's 7 lines expand to 8 (the "pedir the other" line is two),
+# "configuring while nothing is pending" adds OK->configurar_pppoe and OK->configurar_vlan, and the
+# README's "configuring what is not pending records the value and leaves the sub-state as it is" adds
+# PENDIENTE_VLAN->configurar_pppoe and PENDIENTE_PPPoE->configurar_vlan.
+# Forbidden, the other 4: asking again for what is already pending.
 RED = [
-    ([], "pedir_pppoe", "PENDIENTE_PPPoE"),
-    ([], "pedir_vlan", "PENDIENTE_VLAN"),
-    (["pedir_pppoe"], "pedir_vlan", "PENDIENTE_PPPoE_Y_VLAN"),
-    (["pedir_vlan"], "pedir_pppoe", "PENDIENTE_PPPoE_Y_VLAN"),
-    (["pedir_pppoe"], "configurar_pppoe", "OK"),
-    (["pedir_vlan"], "configurar_vlan", "OK"),
-    (["pedir_pppoe", "pedir_vlan"], "configurar_pppoe", "PENDIENTE_VLAN"),
-    (["pedir_pppoe", "pedir_vlan"], "configurar_vlan", "PENDIENTE_PPPoE"),
-    ([], "configurar_pppoe", "OK"),
-    ([], "configurar_vlan", "OK"),
+    ("OK", "pedir_pppoe", "PENDIENTE_PPPoE"),
+    ("OK", "pedir_vlan", "PENDIENTE_VLAN"),
+    ("PENDIENTE_PPPoE", "pedir_vlan", "PENDIENTE_PPPoE_Y_VLAN"),
+    ("PENDIENTE_VLAN", "pedir_pppoe", "PENDIENTE_PPPoE_Y_VLAN"),
+    ("PENDIENTE_PPPoE", "configurar_pppoe", "OK"),
+    ("PENDIENTE_VLAN", "configurar_vlan", "OK"),
+    ("PENDIENTE_PPPoE_Y_VLAN", "configurar_pppoe", "PENDIENTE_VLAN"),
+    ("PENDIENTE_PPPoE_Y_VLAN", "configurar_vlan", "PENDIENTE_PPPoE"),
+    ("OK", "configurar_pppoe", "OK"),
+    ("OK", "configurar_vlan", "OK"),
+    ("PENDIENTE_VLAN", "configurar_pppoe", "PENDIENTE_VLAN"),
+    ("PENDIENTE_PPPoE", "configurar_vlan", "PENDIENTE_PPPoE"),
 ]
-RED_PROHIBIDAS = [(["pedir_pppoe"], "pedir_pppoe"), (["pedir_vlan"], "pedir_vlan")]
+RED_PROHIBIDAS = [
+    ("PENDIENTE_PPPoE", "pedir_pppoe"),
+    ("PENDIENTE_VLAN", "pedir_vlan"),
+    ("PENDIENTE_PPPoE_Y_VLAN", "pedir_pppoe"),
+    ("PENDIENTE_PPPoE_Y_VLAN", "pedir_vlan"),
+]
+# How the assigned technician brings an EN_PROGRESO pendiente to each estadoTecnico.
+CAMINO_RED = {
+    "OK": [],
+    "PENDIENTE_PPPoE": ["pedir_pppoe"],
+    "PENDIENTE_VLAN": ["pedir_vlan"],
+    "PENDIENTE_PPPoE_Y_VLAN": ["pedir_pppoe", "pedir_vlan"],
+}
+# What the assigned technician may still do on an EN_PROGRESO pendiente refused a network request
+# (state table: reasignar own, pausar, terminar, solicitar_revision; plus asking what is not pending).
+PERMITIDAS_AL_TECNICO = {
+    "PENDIENTE_PPPoE": {"reasignar", "pausar", "terminar", "solicitar_revision", "pedir_vlan"},
+    "PENDIENTE_VLAN": {"reasignar", "pausar", "terminar", "solicitar_revision", "pedir_pppoe"},
+    "PENDIENTE_PPPoE_Y_VLAN": {"reasignar", "pausar", "terminar", "solicitar_revision"},
+}
+_PARES_RED = {(d, a) for d, a, _ in RED} | set(RED_PROHIBIDAS)
+assert len(RED) == 12 and len(_PARES_RED) == 16, "the network tables must cover all 4 x 4 pairs once"
 
 
 async def _accion(http, tokens, pendiente_id: int, accion: str, tecnico_id: int, rol: str | None = None):
@@ -136,40 +164,73 @@ async def test_cada_par_prohibido_da_409_y_no_escribe(
     assert r.status_code == 409, r.text
     cuerpo = r.json()
     assert cuerpo["code"] == 409 and cuerpo["success"] is False
-    assert cuerpo["data"]["estado"] == estado
+    assert cuerpo["data"]["estado"] == estado and cuerpo["data"]["estadoTecnico"] == "OK"
     assert accion not in cuerpo["data"].get("accionesPermitidas", [])
     assert len(await historial(pendiente_id)) == len(antes)
     async with sessions() as s:
         assert await s.scalar(select(m.Pendiente.estado).where(m.Pendiente.id == pendiente_id)) == estado
 
 
-@pytest.mark.parametrize(("previas", "accion", "resultado"), RED, ids=lambda v: str(v))
-async def test_cada_fila_de_red(http, tokens, crear, historial, personas, previas, accion, resultado):
-    tecnico = personas.tecnicos[0]
+async def _en_progreso_con_red(http, tokens, crear, tecnico_id: int, estado_tecnico: str) -> int:
     pendiente_id = await crear("EN_PROGRESO")
-    for previa in previas:
-        assert (await _accion(http, tokens, pendiente_id, previa, tecnico.empleado_id)).status_code == 200
+    for previa in CAMINO_RED[estado_tecnico]:
+        r = await _accion(http, tokens, pendiente_id, previa, tecnico_id)
+        assert r.status_code == 200, r.text
+    visto = await http.get(f"/api/pendientes/{pendiente_id}", headers=auth(tokens["tecnico"]))
+    assert visto.json()["data"]["estadoTecnico"] == estado_tecnico
+    return pendiente_id
+
+
+@pytest.mark.parametrize(("desde", "accion", "resultado"), RED, ids=lambda v: str(v))
+async def test_cada_fila_de_red(http, tokens, crear, historial, personas, desde, accion, resultado):
+    tecnico = personas.tecnicos[0]
+    pendiente_id = await _en_progreso_con_red(http, tokens, crear, tecnico.empleado_id, desde)
+    antes = await historial(pendiente_id)
 
     r = await _accion(http, tokens, pendiente_id, accion, tecnico.empleado_id)
 
     assert r.status_code == 200, r.text
-    assert r.json()["data"]["estadoTecnico"] == resultado
-    assert r.json()["data"]["estado"] == "EN_PROGRESO"
-    assert (await historial(pendiente_id))[-1].estado_tecnico == resultado
+    assert (r.json()["data"]["estado"], r.json()["data"]["estadoTecnico"]) == ("EN_PROGRESO", resultado)
+    nuevas = (await historial(pendiente_id))[len(antes) :]
+    actor = tecnico if ROL[accion] == T else personas.actores[ROL[accion]]
+    assert [(f.accion, f.estado, f.estado_tecnico, f.empleado_id) for f in nuevas] == [
+        (accion, "EN_PROGRESO", resultado, actor.empleado_id)
+    ]
+    if accion.startswith("configurar"):  # the configured value is recorded whatever was pending
+        detalle = (
+            await http.get(f"/api/pendientes/{pendiente_id}/averia", headers=auth(tokens["red"]))
+        ).json()
+        esperado = {"vlan": 100} if accion == "configurar_vlan" else {"ppoe": "cliente@simax"}
+        assert {c: detalle["data"][c] for c in esperado} == esperado
 
 
-@pytest.mark.parametrize(("previas", "accion"), RED_PROHIBIDAS, ids=lambda v: str(v))
-async def test_pedir_lo_ya_pedido_da_409(http, tokens, crear, historial, personas, previas, accion):
+@pytest.mark.parametrize(("desde", "accion"), RED_PROHIBIDAS, ids=lambda v: str(v))
+async def test_pedir_lo_ya_pedido_da_409(http, tokens, crear, historial, sessions, personas, desde, accion):
     tecnico = personas.tecnicos[0]
-    pendiente_id = await crear("EN_PROGRESO")
-    for previa in previas:
-        await _accion(http, tokens, pendiente_id, previa, tecnico.empleado_id)
+    pendiente_id = await _en_progreso_con_red(http, tokens, crear, tecnico.empleado_id, desde)
+    visto = (await http.get(f"/api/pendientes/{pendiente_id}", headers=auth(tokens["tecnico"]))).json()
     antes = len(await historial(pendiente_id))
 
     r = await _accion(http, tokens, pendiente_id, accion, tecnico.empleado_id)
 
-    assert r.status_code == 409
+    assert r.status_code == 409, r.text
+    cuerpo = r.json()
+    assert (cuerpo["success"], cuerpo["code"]) == (False, 409)
+    data = cuerpo["data"]
+    assert (data["estado"], data["estadoTecnico"], data["version"]) == (
+        "EN_PROGRESO",
+        desde,
+        visto["data"]["version"],
+    )
+    assert set(data["accionesPermitidas"]) == PERMITIDAS_AL_TECNICO[desde]
     assert len(await historial(pendiente_id)) == antes
+    async with sessions() as s:
+        fila = await s.get(m.Pendiente, pendiente_id)
+        assert (fila.estado, fila.estado_tecnico, fila.seq) == (
+            "EN_PROGRESO",
+            desde,
+            visto["data"]["version"],
+        )
 
 
 @pytest.mark.parametrize("tipo", ["INSTALACION_CAMARAS", "RECOJO_DISPOSITIVOS"])
