@@ -5,9 +5,11 @@ exempt, so making a route public is a deliberate, reviewed edit of this file."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from fastapi.routing import iter_route_contexts
 
+from pendientes.demo import PASSWORD_DEMO
 from pendientes.domain.acciones import Accion
 
 PUBLICAS = {
@@ -63,10 +65,40 @@ async def test_toda_ruta_no_publica_exige_token(app, http):
     assert fallos == []
 
 
-async def test_las_rutas_publicas_responden_sin_token(app, http):
+async def _publicar_version(http, admin: dict[str, str]) -> dict:
+    """A version on a platform of this test alone, so the latest-version read has one exact answer."""
+    plataforma = f"P{uuid.uuid4().hex[:10].upper()}"
+    antes = await http.get("/app/app-version/ultima", params={"plataforma": plataforma})
+    assert antes.status_code == 404, antes.text  # nothing published for it yet
+    cuerpo = {"versionCode": "3.4.5", "plataforma": plataforma}
+    r = await http.post("/app/app-version", json=cuerpo, headers=admin)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def test_las_rutas_publicas_responden_sin_token(app, http, h):
     rutas = set(rutas_de(app))
     assert rutas >= PUBLICAS, "an allowlisted route no longer exists: remove it from PUBLICAS"
-    for metodo, ruta in PUBLICAS - {("POST", "/auth")}:
-        # Answered without a token (an empty list may be a 404: nothing published yet).
-        assert (await http.request(metodo, ruta)).status_code in (200, 404, 503), ruta
+    version = await _publicar_version(http, h["administrador"])
+    # The exact answer of each public read, without a token, with Postgres and Temporal up.
+    esperado = {
+        ("GET", "/health"): ({}, 200),
+        ("GET", "/docs"): ({}, 200),
+        ("GET", "/docs/oauth2-redirect"): ({}, 200),
+        ("GET", "/redoc"): ({}, 200),
+        ("GET", "/openapi.json"): ({}, 200),
+        ("GET", "/app/app-version/vigentes"): ({"size": 100}, 200),
+        ("GET", "/app/app-version/ultima"): ({"plataforma": version["plataforma"]}, 200),
+    }
+    assert set(esperado) == PUBLICAS - {("POST", "/auth")}
+    respuestas = {}
+    for (metodo, ruta), (params, status) in esperado.items():
+        respuestas[ruta] = r = await http.request(metodo, ruta, params=params)
+        assert r.status_code == status, f"{metodo} {ruta}: {r.status_code} {r.text[:200]}"
+
+    assert respuestas["/health"].json()["data"] == {"postgres": "ok", "temporal": "ok"}
+    assert respuestas["/app/app-version/ultima"].json() == version
+    assert version["id"] in {v["id"] for v in respuestas["/app/app-version/vigentes"].json()["content"]}
+    assert "/api/pendientes/{id}" in respuestas["/openapi.json"].json()["paths"]
     assert (await http.post("/auth", json={})).status_code == 422
+    assert (await http.post("/auth", json={"dni": "10000003", "password": PASSWORD_DEMO})).status_code == 200
