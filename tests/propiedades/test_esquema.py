@@ -20,6 +20,8 @@ from pendientes.worker import build_worker
 from tests.conftest import create_database
 
 EJEMPLOS = int(os.environ.get("SCHEMATHESIS_EJEMPLOS", "8"))
+# Start-up is a few seconds; this only bounds a server that will never answer.
+SALUD_SEGUNDOS = 60
 
 
 def _puerto() -> int:
@@ -57,23 +59,43 @@ async def api_aislada(postgres_server_url, settings, temporal_env, tmp_path_fact
         "--log-level",
         "warning",
     ]
-    proceso = await asyncio.create_subprocess_exec(*comando, env=env)
+    registro = tmp_path_factory.mktemp("api") / "stderr.txt"
+    with registro.open("wb") as salida:
+        proceso = await asyncio.create_subprocess_exec(*comando, env=env, stderr=salida)
     base = f"http://127.0.0.1:{puerto}"
-    async with build_worker(temporal_env.client, sesiones, cola):
-        async with httpx.AsyncClient(base_url=base) as http:
-            for _ in range(200):
-                try:
-                    if (await http.get("/health")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-            r = await http.post("/auth", json={"dni": "10000001", "password": PASSWORD_DEMO})
-            token = r.json()["data"]["token"]
-        yield base, token
-        proceso.terminate()
+    try:
+        async with build_worker(temporal_env.client, sesiones, cola):
+            async with httpx.AsyncClient(base_url=base) as http:
+                await _esperar_salud(http, proceso, registro)
+                r = await http.post("/auth", json={"dni": "10000001", "password": PASSWORD_DEMO})
+                assert r.status_code == 200, r.text
+                token = r.json()["data"]["token"]
+            yield base, token
+    finally:
+        if proceso.returncode is None:
+            proceso.terminate()
         await proceso.wait()
-    await engine.dispose()
+        await engine.dispose()
+
+
+async def _esperar_salud(http: httpx.AsyncClient, proceso, registro: Path) -> None:
+    """Wait for the API's /health to answer 200; if the process dies or never gets there within
+    SALUD_SEGUNDOS, fail with the tail of its stderr instead of fuzzing a server that is not up."""
+    reloj = asyncio.get_running_loop()
+    limite = reloj.time() + SALUD_SEGUNDOS
+    estado = "no answer"
+    while proceso.returncode is None and reloj.time() < limite:
+        try:
+            respuesta = await http.get("/health")
+            if respuesta.status_code == 200:
+                return
+            estado = f"HTTP {respuesta.status_code}"
+        except httpx.TransportError as error:
+            estado = repr(error)
+        await asyncio.sleep(0.1)
+    motivo = f"exited with {proceso.returncode}" if proceso.returncode is not None else estado
+    ultimas = registro.read_text(errors="replace")[-4000:]
+    pytest.fail(f"the API never became healthy within {SALUD_SEGUNDOS} s ({motivo}); stderr:\n{ultimas}")
 
 
 async def test_ninguna_peticion_generada_recibe_un_5xx(api_aislada, tmp_path):
