@@ -1,0 +1,436 @@
+"""The hand-made mutants: each one breaks one documented product rule in one place.
+
+A mutant is the exact `original` text of a product file and its `reemplazo`. The original must occur
+exactly once in its file, or the runner refuses the mutant as stale (so this list cannot rot silently
+when the code moves): `python -m tests.mutacion --verificar` checks that in a second.
+
+`objetivo` is what pytest runs against the mutated copy: the end-to-end tests that must fail, as paths
+(whole folders where several files guard the rule, so new tests there count without editing this list).
+They are deliberately outside tests/domain/: the domain unit tests kill most of these at once, and the
+point is that the behaviour a user depends on (HTTP, workflow, notifications) is guarded too.
+`issue=True` marks the changes named in issue 8: the run fails while any of them is not killed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mutante:
+    nombre: str
+    archivo: str  # relative to the repository root
+    original: str
+    reemplazo: str
+    regla: str  # the rule this change breaks, as the product decisions / README state it
+    objetivo: tuple[str, ...]  # pytest paths or node ids expected to kill it
+    issue: bool = False
+
+    def aplicar(self, texto: str) -> str:
+        return texto.replace(self.original, self.reemplazo, 1)
+
+
+# Files
+ACCIONES_PY = "pendientes/domain/acciones.py"
+AVISOS_PY = "pendientes/domain/avisos.py"
+PERMISOS_PY = "pendientes/domain/permisos.py"
+PLAZOS_PY = "pendientes/domain/plazos.py"
+WORKFLOW_PY = "pendientes/workflows/pendiente.py"
+PERSISTENCIA_PY = "pendientes/activities/persistencia.py"
+RUTAS_ACCIONES_PY = "pendientes/api/rutas/acciones.py"
+RUTAS_USUARIOS_PY = "pendientes/api/rutas/usuarios.py"
+DEPS_PY = "pendientes/api/deps.py"
+SEGURIDAD_PY = "pendientes/seguridad.py"
+IDENTIDAD_PY = "pendientes/identidad.py"
+
+# Test folders
+ACCIONES = "tests/acciones"
+API = "tests/api"
+CORE = "tests/pendientes_core"
+IDENTIDAD = "tests/identidad"
+SEGUIMIENTO = "tests/seguimiento"
+WORKFLOWS = "tests/workflows"
+CLIENTES = "tests/clientes"
+
+VENCIBLES = "or estado not in ESTADOS_VENCIBLES:"
+
+# --- The changes named in issue 8 (§3 and §5) ---------------------------------------------------------
+
+NOMBRADOS: tuple[Mutante, ...] = (
+    Mutante(
+        "tecnico_cualquiera",
+        ACCIONES_PY,
+        "return actor.empleado_id is not None and actor.empleado_id == situacion.asignado_a",
+        "return actor.empleado_id is not None",
+        "EJECUTAR_TRABAJO counts only for the technician assigned to the pendiente",
+        (ACCIONES, API),
+        issue=True,
+    ),
+    Mutante(
+        "vence_por_validar",
+        PLAZOS_PY,
+        VENCIBLES,
+        "or estado not in ESTADOS_VENCIBLES | {EstadoPendiente.POR_VALIDAR}:",
+        "only REGISTRADO, ASIGNADO, EN_PROGRESO, PAUSADO and OBSERVADO become vencido (not POR_VALIDAR)",
+        (WORKFLOWS,),
+        issue=True,
+    ),
+    Mutante(
+        "vence_revision",
+        PLAZOS_PY,
+        VENCIBLES,
+        "or estado not in ESTADOS_VENCIBLES | {EstadoPendiente.REVISION}:",
+        "only REGISTRADO, ASIGNADO, EN_PROGRESO, PAUSADO and OBSERVADO become vencido (not REVISION)",
+        (WORKFLOWS,),
+        issue=True,
+    ),
+    Mutante(
+        "cancelar_no_limpia_vencido",
+        WORKFLOW_PY,
+        "cambios.update(vencido=False, cancelado_en=workflow.now())",
+        "cambios.update(cancelado_en=workflow.now())",
+        "cancelar clears vencido",
+        (WORKFLOWS,),
+        issue=True,
+    ),
+    Mutante(
+        "finalizar_no_limpia_vencido",
+        WORKFLOW_PY,
+        'cambios["vencido"] = False',
+        "pass",
+        "finalizar clears vencido",
+        (WORKFLOWS,),
+        issue=True,
+    ),
+    Mutante(
+        "sin_aviso_vencer",
+        AVISOS_PY,
+        '"vencer": (',
+        '"vencer_quitado": (',
+        "an overdue pendiente notifies dispatch (ASIGNAR_TECNICO holders)",
+        (SEGUIMIENTO,),
+        issue=True,
+    ),
+    Mutante(
+        "sin_aviso_postergar",
+        AVISOS_PY,
+        '"postergar": (',
+        '"postergar_quitado": (',
+        "postergar notifies the assigned technician",
+        (SEGUIMIENTO,),
+        issue=True,
+    ),
+    Mutante(
+        "sin_aviso_configurar_pppoe",
+        AVISOS_PY,
+        '"configurar_pppoe": (',
+        '"configurar_pppoe_quitado": (',
+        "a configured PPPoE notifies the assigned technician",
+        (SEGUIMIENTO,),
+        issue=True,
+    ),
+    Mutante(
+        "aviso_al_propio_actor",
+        PERSISTENCIA_PY,
+        "return [u for u in await s.scalars(consulta) if u != cambio.actor.usuario_id]",
+        "return list(await s.scalars(consulta))",
+        "the actor is never notified of their own act",
+        (SEGUIMIENTO,),
+        issue=True,
+    ),
+    Mutante(
+        "clave_de_accion_compartida",
+        RUTAS_ACCIONES_PY,
+        'clave=f"{usuario.id}:{clave}" if clave else None,',
+        "clave=clave or None,",
+        "action Idempotency-Keys are per user: two users never collide on the same key",
+        (ACCIONES, API),
+        issue=True,
+    ),
+    Mutante(
+        "cambio_de_password_no_cuenta_fallo",
+        RUTAS_USUARIOS_PY,
+        "await identidad.registrar_fallo(session, fila.dni)",
+        "pass",
+        "a wrong passwordActual in a password change counts as a failed login for the DNI",
+        (IDENTIDAD,),
+        issue=True,
+    ),
+    Mutante(
+        "bloqueo_tras_10_fallos",
+        SEGURIDAD_PY,
+        "MAX_INTENTOS = 5",
+        "MAX_INTENTOS = 10",
+        "5 consecutive failed logins lock the DNI",
+        (IDENTIDAD,),
+        issue=True,
+    ),
+    Mutante(
+        "bloqueo_de_30_segundos",
+        SEGURIDAD_PY,
+        "BLOQUEO = timedelta(minutes=15)",
+        "BLOQUEO = timedelta(seconds=30)",
+        "a locked DNI stays locked for 15 minutes",
+        (IDENTIDAD,),
+        issue=True,
+    ),
+)
+
+# --- pendientes/domain/ -------------------------------------------------------------------------------
+
+DOMINIO: tuple[Mutante, ...] = (
+    Mutante(
+        "terminar_finaliza",
+        ACCIONES_PY,
+        "_filas((E.EN_PROGRESO, E.PAUSADO), Accion.TERMINAR, E.POR_VALIDAR)",
+        "_filas((E.EN_PROGRESO, E.PAUSADO), Accion.TERMINAR, E.FINALIZADO)",
+        "terminar leads to POR_VALIDAR (the work is validated before it is closed)",
+        ("tests/acciones/test_tabla.py",),
+    ),
+    Mutante(
+        "comenzar_desde_pausado",
+        ACCIONES_PY,
+        "_filas((E.ASIGNADO,), Accion.COMENZAR, E.EN_PROGRESO)",
+        "_filas((E.ASIGNADO, E.PAUSADO), Accion.COMENZAR, E.EN_PROGRESO)",
+        "comenzar only from ASIGNADO (a paused job is continued, not started)",
+        ("tests/acciones/test_tabla.py",),
+    ),
+    Mutante(
+        "observado_no_se_cancela",
+        ACCIONES_PY,
+        "(E.REGISTRADO, E.ASIGNADO, E.EN_PROGRESO, E.PAUSADO, E.POSTERGADO, E.OBSERVADO),",
+        "(E.REGISTRADO, E.ASIGNADO, E.EN_PROGRESO, E.PAUSADO, E.POSTERGADO),",
+        "an OBSERVADO pendiente can be cancelled",
+        ("tests/acciones/test_tabla.py",),
+    ),
+    Mutante(
+        "tecnico_cancela",
+        ACCIONES_PY,
+        "Regla(Accion.CANCELAR, (P.CANCELAR_PENDIENTE,))",
+        "Regla(Accion.CANCELAR, (P.CANCELAR_PENDIENTE, P.EJECUTAR_TRABAJO))",
+        "only CANCELAR_PENDIENTE holders cancel",
+        (ACCIONES, IDENTIDAD),
+    ),
+    Mutante(
+        "administrar_no_anula",
+        ACCIONES_PY,
+        "if permiso is not P.EJECUTAR_TRABAJO or P.ADMINISTRAR in actor.permisos:",
+        "if permiso is not P.EJECUTAR_TRABAJO:",
+        "ADMINISTRAR may act on any pendiente as if assigned",
+        (ACCIONES, API),
+    ),
+    Mutante(
+        "sin_permiso_como_no_asignado",
+        ACCIONES_PY,
+        "if not any(p in actor.permisos for p in regla.permisos):",
+        "if False:",
+        "a role without the permission gets a 403 naming the permission it lacks",
+        (ACCIONES,),
+    ),
+    Mutante(
+        "configurar_pppoe_libera_la_vlan",
+        ACCIONES_PY,
+        "(ET.PENDIENTE_PPPoE_Y_VLAN, Accion.CONFIGURAR_PPPOE, ET.PENDIENTE_VLAN)",
+        "(ET.PENDIENTE_PPPoE_Y_VLAN, Accion.CONFIGURAR_PPPOE, ET.OK)",
+        "configuring PPPoE while both are pending leaves PENDIENTE_VLAN",
+        ("tests/acciones/test_tabla.py",),
+    ),
+    Mutante(
+        "pedir_lo_ya_pedido",
+        ACCIONES_PY,
+        "(ET.OK, Accion.PEDIR_PPPOE, ET.PENDIENTE_PPPoE),",
+        "(ET.OK, Accion.PEDIR_PPPOE, ET.PENDIENTE_PPPoE),\n"
+        "        (ET.PENDIENTE_PPPoE, Accion.PEDIR_PPPOE, ET.PENDIENTE_PPPoE),",
+        "asking again for what is already pending is a 409",
+        ("tests/acciones/test_tabla.py",),
+    ),
+    Mutante(
+        "red_en_tipo_sin_red",
+        ACCIONES_PY,
+        "if s.tipo not in TIPOS_CON_RED:",
+        "if False:",
+        "only AVERIA, INSTALACION_INTERNET and TRASLADO have a network sub-state",
+        (ACCIONES,),
+    ),
+    Mutante(
+        "red_en_cancelado",
+        ACCIONES_PY,
+        "ESTADOS_CERRADOS = frozenset({E.FINALIZADO, E.CANCELADO})",
+        "ESTADOS_CERRADOS = frozenset({E.FINALIZADO})",
+        "no network work on a closed (FINALIZADO or CANCELADO) pendiente",
+        (ACCIONES,),
+    ),
+    Mutante(
+        "finalizar_con_red_pendiente",
+        ACCIONES_PY,
+        "if situacion.estado_tecnico is not ET.OK:",
+        "if False:",
+        "finalizar is blocked while estadoTecnico is not OK",
+        (ACCIONES,),
+    ),
+    Mutante(
+        "internet_sin_pppoe_ni_vlan",
+        ACCIONES_PY,
+        "internet = situacion.tipo is TipoPendiente.INSTALACION_INTERNET",
+        "internet = False",
+        "an INSTALACION_INTERNET is finalised only with a PPPoE user or a VLAN recorded",
+        (ACCIONES,),
+    ),
+    Mutante(
+        "asignar_sin_detalle",
+        ACCIONES_PY,
+        "if accion is Accion.ASIGNAR and not situacion.tiene_detalle:",
+        "if False:",
+        "a pendiente is assigned only once its type detail exists",
+        (ACCIONES, CORE),
+    ),
+    Mutante(
+        "tecnico_ve_todos",
+        PERMISOS_PY,
+        '("Tecnico", frozenset({P.VER_DETALLE, P.EJECUTAR_TRABAJO, P.REGISTRAR_PAGO}))',
+        '("Tecnico", frozenset({P.VER_DETALLE, P.EJECUTAR_TRABAJO, P.REGISTRAR_PAGO, P.VER_TODOS}))',
+        "the demo technician sees only their own pendientes (VER_DETALLE, not VER_TODOS)",
+        (IDENTIDAD, CORE, CLIENTES),
+    ),
+    Mutante(
+        "vence_un_dia_tarde",
+        PLAZOS_PY,
+        "return datetime.combine(dia + timedelta(days=1), time.min, LIMA)",
+        "return datetime.combine(dia + timedelta(days=2), time.min, LIMA)",
+        "a pendiente becomes vencido when its Lima day ends",
+        (WORKFLOWS,),
+    ),
+    Mutante(
+        "reactivado_sin_tecnico",
+        PLAZOS_PY,
+        "return EstadoPendiente.ASIGNADO if asignado_a is not None else EstadoPendiente.REGISTRADO",
+        "return EstadoPendiente.REGISTRADO",
+        "a postponed pendiente comes back to the technician who had it (ASIGNADO)",
+        (WORKFLOWS,),
+    ),
+    Mutante(
+        "cancelado_no_se_archiva",
+        PLAZOS_PY,
+        "return cancelado_en + retencion",
+        "return None",
+        "a cancelled pendiente is archived after its retention",
+        (WORKFLOWS,),
+    ),
+)
+
+# --- pendientes/workflows/pendiente.py ----------------------------------------------------------------
+
+FLUJO: tuple[Mutante, ...] = (
+    Mutante(
+        "version_ignorada",
+        WORKFLOW_PY,
+        "if version is not None and version != self._vivo.seq:",
+        "if False:",
+        "a stale version (If-Match / body version) is refused with 409",
+        (ACCIONES, CORE),
+    ),
+    Mutante(
+        "resultado_no_recordado",
+        WORKFLOW_PY,
+        "await self._aplicar(accion.value, orden.actor, despues, orden.motivo, orden)\n"
+        "            if orden.clave:",
+        "await self._aplicar(accion.value, orden.actor, despues, orden.motivo, orden)\n            if False:",
+        "a retried action with the same Idempotency-Key is applied once and answers the same",
+        (ACCIONES,),
+    ),
+    Mutante(
+        "senal_cree_al_mensaje",
+        WORKFLOW_PY,
+        "actor = await self._actor_de_senal(orden)",
+        "actor = orden.actor",
+        "a signal's actor is re-read from Postgres (its payload proves nothing)",
+        (ACCIONES,),
+    ),
+    Mutante(
+        "postergar_al_pasado",
+        WORKFLOW_PY,
+        "if orden.nueva_fecha <= workflow.now():",
+        "if False:",
+        "postergar needs a date after now",
+        (ACCIONES, WORKFLOWS),
+    ),
+    Mutante(
+        "nueva_fecha_no_limpia_vencido",
+        WORKFLOW_PY,
+        'update={"fecha_pendiente": orden.edicion.fecha_pendiente, "vencido": False}',
+        'update={"fecha_pendiente": orden.edicion.fecha_pendiente}',
+        "editing fechaPendiente clears vencido (the overdue clock starts again)",
+        (CORE, ACCIONES, WORKFLOWS),
+    ),
+)
+
+# --- pendientes/seguridad.py, pendientes/identidad.py and the token check ----------------------------
+
+SEGURIDAD: tuple[Mutante, ...] = (
+    Mutante(
+        "token_dura_horas",
+        SEGURIDAD_PY,
+        "expira = ahora + timedelta(minutes=minutos)",
+        "expira = ahora + timedelta(hours=minutos)",
+        "a token expires JWT_EXPIRY_MINUTES minutes after it is issued",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "token_expirado_aceptado",
+        SEGURIDAD_PY,
+        'options={"require": ["exp", "sub", "sv", "auth_time"]}',
+        'options={"require": ["exp", "sub", "sv", "auth_time"], "verify_exp": False}',
+        "an expired token is a 401",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "huella_fija",
+        SEGURIDAD_PY,
+        "return hashlib.sha256(password_hash.encode()).hexdigest()[:16]",
+        'return "huella-fija"',
+        "a password change revokes every token issued before it",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "token_sin_huella",
+        DEPS_PY,
+        "        or huella_password(usuario.password_hash) != carga.huella\n",
+        "",
+        "a token is bound to the password it was issued against",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "cualquier_password",
+        SEGURIDAD_PY,
+        "return _hasher.verify(password_hash, password)",
+        "return True",
+        "a wrong password is a 401",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "ventana_de_30_segundos",
+        SEGURIDAD_PY,
+        "VENTANA_INTENTOS = timedelta(minutes=15)",
+        "VENTANA_INTENTOS = timedelta(seconds=30)",
+        "failures within 15 minutes add up",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "bloqueo_ignorado",
+        IDENTIDAD_PY,
+        "if hasta is not None and hasta > ahora:",
+        "if False:",
+        "a locked DNI answers 429, even with the right password",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "bloqueo_al_sexto_fallo",
+        IDENTIDAD_PY,
+        "if fallos >= seguridad.MAX_INTENTOS:",
+        "if fallos > seguridad.MAX_INTENTOS:",
+        "the 5th consecutive failure locks the DNI (not the 6th)",
+        (IDENTIDAD,),
+    ),
+)
+
+MUTANTES: tuple[Mutante, ...] = NOMBRADOS + DOMINIO + FLUJO + SEGURIDAD
