@@ -5,13 +5,30 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import uvicorn
+from sqlalchemy import select
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from pendientes.db import models as m
 from tests.conftest import auth
+
+LIMA = ZoneInfo("America/Lima")
+ESPERA = 10  # seconds a notification may take to reach its recipient before the test fails
+DEMO = [
+    "administrador",
+    "coordinadora",
+    "asesor",
+    "atencion-cliente",
+    "contabilidad",
+    "tecnico",
+    "tecnico2",
+    "red",
+]
 
 
 async def _mias(http, token: str, **filtros) -> list[dict]:
@@ -23,22 +40,34 @@ async def _mias(http, token: str, **filtros) -> list[dict]:
     return r.json()["data"]["content"]
 
 
-async def test_asignar_avisa_al_tecnico_y_no_a_otros(http, tokens, crear):
-    pendiente_id = await crear("REGISTRADO")
-    await http.put(
-        f"/api/pendientes/{pendiente_id}/asignar?idAsignado=7", headers=auth(tokens["coordinadora"])
-    )
-    pendiente = (
-        await http.get(f"/api/pendientes/{pendiente_id}", headers=auth(tokens["coordinadora"]))
-    ).json()
-    tecnico = "tecnico" if pendiente["data"]["asignadoA"].startswith("Edwin") else "tecnico2"
-    otro = "tecnico2" if tecnico == "tecnico" else "tecnico"
+async def _empleado_de(sessions, dni: str) -> int:
+    async with sessions() as s:
+        return await s.scalar(select(m.Usuario.empleado_id).where(m.Usuario.dni == dni))
 
-    suyas = [n for n in await _mias(http, tokens[tecnico]) if n["pendienteId"] == pendiente_id]
+
+async def _avisos_por_rol(http, tokens, pendiente_id: int) -> dict[str, list[tuple[str, str]]]:
+    """(titulo, tipo) of each demo user's notifications about one pendiente, oldest first."""
+    avisos = {}
+    for rol in DEMO:
+        suyas = [n for n in await _mias(http, tokens[rol]) if n["pendienteId"] == pendiente_id]
+        avisos[rol] = [(n["titulo"], n["tipo"]) for n in reversed(suyas)]
+    return avisos
+
+
+async def test_asignar_avisa_al_tecnico_y_no_a_otros(http, tokens, crear, sessions):
+    pendiente_id = await crear("REGISTRADO")
+    segundo = await _empleado_de(sessions, "10000007")
+    r = await http.put(
+        f"/api/pendientes/{pendiente_id}/asignar?idAsignado={segundo}", headers=auth(tokens["coordinadora"])
+    )
+    assert r.status_code == 200, r.text
+
+    suyas = [n for n in await _mias(http, tokens["tecnico2"]) if n["pendienteId"] == pendiente_id]
     assert [(n["titulo"], n["estado"], n["tipo"]) for n in suyas] == [
         ("Nuevo pendiente asignado", "NO_LEIDO", "INFO")
     ]
-    assert not [n for n in await _mias(http, tokens[otro]) if n["pendienteId"] == pendiente_id]
+    avisos = await _avisos_por_rol(http, tokens, pendiente_id)
+    assert {rol for rol, lista in avisos.items() if lista} == {"tecnico2"}
 
 
 @pytest.mark.parametrize(
@@ -117,41 +146,153 @@ async def test_aviso_manual_nace_no_leido_y_solo_lo_crea_un_admin(http, tokens):
 
 @pytest.fixture(scope="module")
 async def servidor(app):
-    """The same app behind a real uvicorn on a loopback port (WebSockets need a real server)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        puerto = s.getsockname()[1]
-    servidor = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=puerto, lifespan="off", log_level="warning")
-    )
-    tarea = asyncio.create_task(servidor.serve())
-    while not servidor.started:
-        await asyncio.sleep(0.02)
-    await asyncio.wait_for(app.state.difusor.escuchando.wait(), 10)
+    """The same app behind a real uvicorn on a loopback port (WebSockets need a real server). The socket
+    listens before uvicorn starts, so a client may connect at once: no waiting for startup."""
+    escucha = socket.socket()
+    escucha.bind(("127.0.0.1", 0))
+    escucha.listen()
+    puerto = escucha.getsockname()[1]
+    servidor = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    tarea = asyncio.create_task(servidor.serve(sockets=[escucha]))
+    try:
+        await asyncio.wait_for(app.state.difusor.escuchando.wait(), ESPERA)
+    except TimeoutError:
+        raise AssertionError(f"the notification listener did not LISTEN within {ESPERA} s") from None
     yield f"ws://127.0.0.1:{puerto}/ws"
     servidor.should_exit = True
-    await tarea
+    await asyncio.wait_for(tarea, ESPERA)
+    escucha.close()
 
 
-async def test_el_tecnico_recibe_en_vivo_lo_que_hace_la_coordinadora(servidor, http, tokens, crear):
-    pendiente_id = await crear("REGISTRADO")
+async def _recibir(ws, quien: str) -> dict:
+    try:
+        return json.loads(await asyncio.wait_for(ws.recv(), ESPERA))
+    except TimeoutError:
+        raise AssertionError(f"{quien}: no notification pushed within {ESPERA} s") from None
+
+
+async def _recibir_de(ws, quien: str, pendiente_id: int) -> dict:
+    """The first push about `pendiente_id`, skipping pushes about other tests' pendientes (a dispatcher
+    is told whenever any of them goes overdue)."""
+    async with asyncio.timeout(ESPERA):
+        while (mensaje := await _recibir(ws, quien))["pendienteId"] != pendiente_id:
+            pass
+    return mensaje
+
+
+async def test_el_tecnico_recibe_en_vivo_lo_que_hace_la_coordinadora(servidor, http, tokens, crear, sessions):
+    pendiente_id, del_otro = await crear("REGISTRADO"), await crear("REGISTRADO")
+    primero, segundo = await _empleado_de(sessions, "10000006"), await _empleado_de(sessions, "10000007")
+    coordinadora = auth(tokens["coordinadora"])
     async with (
         connect(f"{servidor}?token={tokens['tecnico']}") as tecnico,
         connect(f"{servidor}?token={tokens['tecnico2']}") as otro,
     ):
         r = await http.put(
-            f"/api/pendientes/{pendiente_id}/asignar?idAsignado=6", headers=auth(tokens["coordinadora"])
+            f"/api/pendientes/{pendiente_id}/asignar?idAsignado={primero}", headers=coordinadora
         )
         assert r.status_code == 200
 
-        mensaje = json.loads(await asyncio.wait_for(tecnico.recv(), 10))
+        mensaje = await _recibir(tecnico, "the assigned technician")
         assert (mensaje["pendienteId"], mensaje["titulo"]) == (pendiente_id, "Nuevo pendiente asignado")
-        with pytest.raises(TimeoutError):
-            await asyncio.wait_for(otro.recv(), 0.5)
+
+        # The other technician was told nothing: the first push they get is about their own assignment,
+        # made after the first one was delivered.
+        r = await http.put(f"/api/pendientes/{del_otro}/asignar?idAsignado={segundo}", headers=coordinadora)
+        assert r.status_code == 200
+        mensaje = await _recibir(otro, "the second technician")
+        assert (mensaje["pendienteId"], mensaje["titulo"]) == (del_otro, "Nuevo pendiente asignado")
 
 
-async def test_sin_token_valido_el_socket_se_cierra(servidor):
-    with pytest.raises((InvalidStatus, Exception)) as error:
-        async with connect(f"{servidor}?token=falso") as ws:
-            await asyncio.wait_for(ws.recv(), 5)
-    assert "4401" in str(error.value) or "403" in str(error.value)
+async def test_sin_token_valido_el_socket_se_rechaza_con_403(servidor):
+    """The server closes before accepting; uvicorn answers such a handshake with HTTP 403."""
+    for token in ("falso", ""):
+        with pytest.raises(InvalidStatus) as error:
+            async with connect(f"{servidor}?token={token}", open_timeout=ESPERA):
+                pass
+        assert error.value.response.status_code == 403
+
+
+# --- Who is told about each event, end to end (README, Notifications) -------------------------------
+
+
+async def test_un_pendiente_vencido_avisa_a_despacho(servidor, http, tokens, sessions):
+    """Registered for yesterday (Lima), it goes overdue at once; the system is the actor, so every
+    holder of ASIGNAR_TECNICO is told: among the demo users, the administrador and the coordinadora."""
+    async with sessions() as s:
+        cliente = await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente == "CLI000002"))
+    ayer = datetime.combine(datetime.now(LIMA).date() - timedelta(days=1), time(9), LIMA)
+    alta = {
+        "clienteId": cliente,
+        "tipo": "INSTALACION_CAMARAS",
+        "lugar": "JULI",
+        "prioridad": "MEDIA",
+        "fechaPendiente": ayer.isoformat(),
+    }
+    async with connect(f"{servidor}?token={tokens['coordinadora']}") as coordinadora:
+        r = await http.post("/api/pendientes", json=alta, headers=auth(tokens["coordinadora"]))
+        assert r.status_code == 201, r.text
+        pendiente_id = r.json()["data"]["id"]
+        mensaje = await _recibir_de(coordinadora, "the coordinadora", pendiente_id)
+
+    assert (mensaje["titulo"], mensaje["tipo"]) == ("Pendiente vencido", "WARNING")
+    assert mensaje["mensaje"] == f"El pendiente {pendiente_id} (JULI) pasó su día sin cerrarse."
+    avisos = await _avisos_por_rol(http, tokens, pendiente_id)
+    vencido = ("Pendiente vencido", "WARNING")
+    assert {rol: lista for rol, lista in avisos.items() if lista} == {
+        "administrador": [vencido],
+        "coordinadora": [vencido],
+    }
+
+
+async def test_postergar_avisa_al_tecnico_asignado(http, tokens, crear):
+    pendiente_id = await crear("ASIGNADO")  # assigned to the first demo technician by the coordinadora
+    manana = (datetime.now(LIMA) + timedelta(days=1)).isoformat()
+    cuerpo = {"nuevaFecha": manana, "motivo": "el cliente viaja"}
+
+    r = await http.put(
+        f"/api/pendientes/{pendiente_id}/postergar", json=cuerpo, headers=auth(tokens["coordinadora"])
+    )
+
+    assert r.status_code == 200, r.text
+    avisos = await _avisos_por_rol(http, tokens, pendiente_id)
+    assert {rol: lista for rol, lista in avisos.items() if lista} == {
+        "tecnico": [("Nuevo pendiente asignado", "INFO"), ("Tu pendiente fue postergado", "WARNING")]
+    }
+    ultima = (await _mias(http, tokens["tecnico"]))[0]
+    assert ultima["pendienteId"] == pendiente_id
+    assert (
+        ultima["mensaje"].startswith(f"El pendiente {pendiente_id} se postergó")
+        and "el cliente viaja" in ultima["mensaje"]
+    )
+
+
+async def test_configurar_pppoe_avisa_al_tecnico(http, tokens, crear):
+    pendiente_id = await crear("EN_PROGRESO", extra=[("pedir_pppoe", "t")])
+    cuerpo = {"pppoeUser": "cliente@simax", "pppoePassword": "clave-pppoe-de-prueba"}
+
+    r = await http.put(
+        f"/api/pendientes/{pendiente_id}/averia/pppoe", json=cuerpo, headers=auth(tokens["red"])
+    )
+
+    assert r.status_code == 200, r.text
+    avisos = await _avisos_por_rol(http, tokens, pendiente_id)
+    assert avisos["tecnico"] == [("Nuevo pendiente asignado", "INFO"), ("PPPoE configurado", "INFO")]
+    # The network team was told of the request, and not of its own configuration.
+    assert avisos["red"] == [("Pendiente requiere PPPoE", "WARNING")]
+
+
+async def test_quien_actua_no_recibe_aviso_de_su_propio_acto(http, tokens, crear):
+    """The administrador holds CONFIGURAR_PPPOE and FINALIZAR_PENDIENTE, the permissions that receive the
+    PPPoE request and the work to validate; when the administrador is the one asking or finishing, the
+    others holding them are told and the administrador is not."""
+    pendiente_id = await crear("EN_PROGRESO")
+    admin = auth(tokens["administrador"])
+    for accion in ("pedir_pppoe", "terminar"):
+        r = await http.post(f"/api/pendientes/{pendiente_id}/acciones/{accion}", json={}, headers=admin)
+        assert r.status_code == 200, r.text
+
+    avisos = await _avisos_por_rol(http, tokens, pendiente_id)
+    assert avisos["administrador"] == []
+    assert avisos["red"] == [("Pendiente requiere PPPoE", "WARNING")]
+    assert avisos["asesor"] == [("Pendiente por validar", "INFO")]
