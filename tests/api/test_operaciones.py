@@ -66,7 +66,9 @@ class Contexto:
     async def modulo(self) -> dict:
         s = _sufijo()
         return {
-            "id": (await self._post("/api/usuarios/modulos", {"nombre": f"Mod {s}", "ruta": f"/m{s}"}))["id"]
+            "id": (await self._post("/api/usuarios/modulos", {"nombre": f"Mod {s}", "ruta": f"/prueba/{s}"}))[
+                "id"
+            ]
         }
 
     async def cliente(self) -> dict:
@@ -242,7 +244,8 @@ ASIGNADO = lambda c: c.pendiente("ASIGNADO")  # noqa: E731
 EN_PROGRESO = lambda c: c.pendiente("EN_PROGRESO")  # noqa: E731
 PENDIENTE_NUEVO = J({"clienteId": "{id}", "tipo": "AVERIA", "lugar": "PUNO", "prioridad": "BAJA"})
 ROL_NUEVO = _nuevo(lambda: {"id": f"r-{_sufijo()}", "nombre": f"Rol {_sufijo()}"})
-MODULO_NUEVO = _nuevo(lambda: {"nombre": f"Mod {_sufijo()}", "ruta": f"/m{_sufijo()}"})
+# Test modules live under /prueba/: tests/identidad counts the demo menu by that prefix.
+MODULO_NUEVO = _nuevo(lambda: {"nombre": f"Mod {_sufijo()}", "ruta": f"/prueba/{_sufijo()}"})
 SYNC = J({"rolId": "{rol}", "moduloIds": ["{modulo}"]})
 EMPLEADO_NUEVO = J({"nombre": "Ana", "cargoId": "{id}", "fechaIngreso": "2025-01-02"})
 CARGO_NUEVO = _nuevo(lambda: {"nombre": f"Cargo {_sufijo()}"})
