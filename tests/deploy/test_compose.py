@@ -28,6 +28,9 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 SERVICES = ("postgres", "temporal", "temporal-setup", "temporal-ui", "migrate", "worker", "api")
 # Processes built from the Dockerfile: their environment is read by pendientes.config.Settings.
 APP_SERVICES = ("migrate", "worker", "api")
+# Run once per `up` and exit; every other service runs for good and is supervised by Docker.
+ONE_SHOTS = ("migrate", "temporal-setup")
+RESTART_POLICIES = ("always", "unless-stopped", "on-failure")
 TEMPORAL_GRPC_PORT = 7233
 SEARCH_ATTRIBUTES = {
     "Estado": "Keyword",
@@ -194,6 +197,30 @@ def app_readiness_problems(compose: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def supervision_problems(compose: Mapping[str, Any]) -> list[str]:
+    """Long-running services restart and have a healthcheck, and services wait for their health; one-shots
+    never restart (a successful one would run again, a failed one must stop `up`)."""
+    services = compose["services"]
+    problems = []
+    for name, service in services.items():
+        restart = str(service.get("restart", "no"))
+        if name in ONE_SHOTS:
+            if restart != "no":
+                problems.append(f"{name} is a one-shot but restarts ({restart!r})")
+            continue
+        if restart.split(":", 1)[0] not in RESTART_POLICIES:
+            problems.append(f"{name} has no restart policy ({restart!r})")
+        check = service.get("healthcheck") or {}
+        if check.get("disable") or not check.get("test") or check.get("test") == ["NONE"]:
+            problems.append(f"{name} has no healthcheck")
+    for name, service in services.items():
+        for target, condition in dependencies(service).items():
+            wanted = "service_completed_successfully" if target in ONE_SHOTS else "service_healthy"
+            if target in services and condition != wanted:
+                problems.append(f"{name} waits for {target} with {condition}, expected {wanted}")
+    return problems
+
+
 def temporal_address_problems(compose: Mapping[str, Any]) -> list[str]:
     services = compose["services"]
     grpc_port = int(
@@ -333,6 +360,7 @@ CHECKS: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "services": missing_services,
     "depends_on": dependency_problems,
     "readiness": app_readiness_problems,
+    "supervision": supervision_problems,
     "temporal_address": temporal_address_problems,
     "database_url": database_url_problems,
     "shared_settings": shared_setting_problems,
@@ -403,8 +431,10 @@ def test_temporal_services(compose: dict[str, Any]) -> None:
     assert temporal["POSTGRES_SEEDS"] == "postgres"
     assert dependencies(services["temporal"]) == {"postgres": "service_healthy"}
     assert str(services["temporal-setup"]["image"]).startswith("temporalio/admin-tools:")
-    assert "temporal" in dependencies(services["temporal-setup"])
+    assert dependencies(services["temporal-setup"]) == {"temporal": "service_healthy"}
+    assert "cluster" in services["temporal"]["healthcheck"]["test"]
     ui = services["temporal-ui"]
+    assert "/healthz" in json.dumps(ui["healthcheck"]["test"])
     assert resolved_environment(ui)["TEMPORAL_ADDRESS"] == f"temporal:{TEMPORAL_GRPC_PORT}"
     assert any(str(port).endswith("8233:8080") for port in ui["ports"])
 
@@ -422,6 +452,8 @@ def test_app_services_run_the_project_image(compose: dict[str, Any]) -> None:
     assert resolved_environment(services["api"])["DEMO_DATA"].lower() == "false"
     assert "8000:8000" in [str(port) for port in services["api"]["ports"]]
     assert "/health" in json.dumps(services["api"]["healthcheck"]["test"])
+    # the worker's healthcheck asks Temporal for this container's pollers (run for real: test_supervision)
+    assert "describe_task_queue" in json.dumps(services["worker"]["healthcheck"]["test"])
 
 
 def test_dockerfile() -> None:
@@ -508,6 +540,27 @@ BREAKAGES: dict[str, tuple[Callable[[dict[str, Any]], None], Callable[[Mapping[s
     "setting unknown to Settings": (
         lambda c: _set_env(c, "worker", LOG_LEVELL="debug"),
         settings_drift_problems,
+    ),
+    "worker never restarted": (lambda c: c["services"]["worker"].pop("restart"), supervision_problems),
+    "api restarted only by hand": (
+        lambda c: c["services"]["api"].update(restart="no"),
+        supervision_problems,
+    ),
+    "temporal without healthcheck": (
+        lambda c: c["services"]["temporal"].pop("healthcheck"),
+        supervision_problems,
+    ),
+    "worker healthcheck disabled": (
+        lambda c: c["services"]["worker"]["healthcheck"].update(disable=True),
+        supervision_problems,
+    ),
+    "one-shot restarting forever": (
+        lambda c: c["services"]["migrate"].update(restart="unless-stopped"),
+        supervision_problems,
+    ),
+    "UI started before Temporal is healthy": (
+        lambda c: c["services"]["temporal-ui"].update(depends_on=["temporal"]),
+        supervision_problems,
     ),
     "unpinned image": (
         lambda c: c["services"]["temporal-ui"].update(image="temporalio/ui"),
