@@ -67,6 +67,10 @@ def _nombre(v: dict) -> dict:
     return {"nombre": f"Matriz {v['u']}"}
 
 
+def _modulo(v: dict) -> dict:
+    return {"nombre": f"Matriz {v['u']}", "ruta": f"/prueba/{v['u']}"}  # /prueba/: outside the demo menu
+
+
 def _rol(v: dict) -> dict:
     return {"id": f"m-{v['u']}", "nombre": f"Matriz {v['u']}", "permisos": []}
 
@@ -93,7 +97,7 @@ MATRIZ = [
     ("PUT", "/api/usuarios/roles/{id}", "no-existe", _vacio, ADMIN, 404, "ADMINISTRAR"),
     ("DELETE", "/api/usuarios/roles/{id}", "no-existe", None, ADMIN, 404, "ADMINISTRAR"),
     ("GET", "/api/usuarios/modulos", None, None, ADMIN, 200, "ADMINISTRAR"),
-    ("POST", "/api/usuarios/modulos", None, _nombre, ADMIN, 201, "ADMINISTRAR"),
+    ("POST", "/api/usuarios/modulos", None, _modulo, ADMIN, 201, "ADMINISTRAR"),
     ("GET", "/api/usuarios/modulos/{id}", "modulo", None, ADMIN, 200, "ADMINISTRAR"),
     ("PUT", "/api/usuarios/modulos/{id}", NADA, _vacio, ADMIN, 404, "ADMINISTRAR"),
     ("DELETE", "/api/usuarios/modulos/{id}", NADA, None, ADMIN, 404, "ADMINISTRAR"),
