@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -39,10 +40,13 @@ from pendientes.workflows.mensajes import (
     OrdenAccion,
     OrdenDetalle,
     OrdenEdicion,
+    huella_orden,
 )
 from pendientes.workflows.pendiente import PendienteWorkflow
 
 CREAR = "crear_pendiente"
+# Prefix of the key the server gives a change sent without Idempotency-Key (answered on a 503).
+CLAVE_AUTOMATICA = "auto-"
 
 
 def huella(cuerpo: Any) -> str:
@@ -154,40 +158,78 @@ class Comandos:
             raise NoDisponible("el motor de flujos no está disponible") from None
         return pendiente_id
 
-    async def ejecutar(
-        self, pendiente_id: int, accion: Accion, orden: OrdenAccion, update_id: str | None = None
-    ) -> EstadoVivo:
+    async def ejecutar(self, pendiente_id: int, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         """Send one action as an Update and wait for its result (refusals become our errors)."""
-        return await self._update(pendiente_id, accion.value, orden, update_id or orden.clave)
+        return await self._update(pendiente_id, accion.value, orden)
 
     async def editar(self, pendiente_id: int, orden: OrdenEdicion) -> EstadoVivo:
         """Edit header fields through the workflow, so search attributes and timers follow."""
-        return await self._update(pendiente_id, "editar", orden, orden.clave)
+        return await self._update(pendiente_id, "editar", orden)
 
     async def guardar_detalle(self, pendiente_id: int, orden: OrdenDetalle) -> EstadoVivo:
         """Create or edit the type detail through the workflow (assigning depends on it)."""
-        return await self._update(pendiente_id, "guardar_detalle", orden, orden.clave)
+        return await self._update(pendiente_id, "guardar_detalle", orden)
 
     async def eliminar(self, pendiente_id: int, orden: OrdenAccion) -> EstadoVivo:
         """Soft delete (REGISTRADO or CANCELADO only); the workflow ends."""
-        return await self._update(pendiente_id, "eliminar", orden, orden.clave)
+        return await self._update(pendiente_id, "eliminar", orden)
 
-    async def _update(
-        self, pendiente_id: int, nombre: str, orden: object, update_id: str | None
-    ) -> EstadoVivo:
+    async def _update(self, pendiente_id: int, nombre: str, orden: Any) -> EstadoVivo:
+        """Every change carries a key (the client's, scoped by user, or one made here) so that its
+        outcome can be learnt and a retry with it applies at most once. The Temporal update id adds
+        the request's fingerprint: the same key for another request reaches the workflow (which
+        refuses it) instead of being answered with the earlier outcome."""
+        if not orden.clave:
+            orden = orden.model_copy(
+                update={"clave": f"{orden.actor.usuario_id}:{CLAVE_AUTOMATICA}{uuid.uuid4().hex}"}
+            )
+        update_id = f"{orden.clave}#{huella_orden(nombre, orden)}"
         handle = self._client.get_workflow_handle(workflow_id(pendiente_id))
+        try:
+            try:
+                return await self._enviar(handle, nombre, orden, update_id)
+            except Conflicto as conflicto:
+                # The workflow may be behind Postgres (it lost a change in a crash): catch up, retry once.
+                if not await self._flujo_atrasado(pendiente_id, conflicto):
+                    raise
+                await handle.execute_update("sincronizar", rpc_timeout=self._timeout)
+                return await self._enviar(handle, nombre, orden, f"{update_id}~sincronizado")
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise self._sin_respuesta(pendiente_id, orden.clave) from None
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise await self._sin_flujo(pendiente_id) from None
+            raise self._sin_respuesta(pendiente_id, orden.clave) from None
+
+    async def _enviar(self, handle: Any, nombre: str, orden: Any, update_id: str) -> EstadoVivo:
         try:
             return await handle.execute_update(
                 nombre, orden, id=update_id, result_type=EstadoVivo, rpc_timeout=self._timeout
             )
         except WorkflowUpdateFailedError as error:
             raise desde_workflow(error) from None
-        except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise NoDisponible("el motor de flujos no respondió a tiempo") from None
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                raise await self._sin_flujo(pendiente_id) from None
-            raise NoDisponible("el motor de flujos no está disponible") from None
+
+    async def _flujo_atrasado(self, pendiente_id: int, conflicto: Conflicto) -> bool:
+        visto = conflicto.data.get("version") if isinstance(conflicto.data, dict) else None
+        if not isinstance(visto, int):
+            return False
+        async with self._sessions() as s:
+            comprometido = await s.scalar(select(m.Pendiente.seq).where(m.Pendiente.id == pendiente_id))
+        return comprometido is not None and comprometido != visto
+
+    @staticmethod
+    def _sin_respuesta(pendiente_id: int, clave: str) -> NoDisponible:
+        """No answer in time: the change may still be applied. Say how to learn its outcome."""
+        propia = clave.split(":", 1)[-1]
+        data = {
+            "idempotencyKey": propia,
+            "resultado": f"/api/pendientes/{pendiente_id}/cambios/{propia}",
+        }
+        mensaje = (
+            "el motor de flujos no respondió a tiempo; la acción pudo aplicarse: consulte el resultado "
+            "o reintente con la misma Idempotency-Key (se aplica una sola vez)"
+        )
+        return NoDisponible(mensaje, data)
 
     async def _sin_flujo(self, pendiente_id: int) -> Conflicto | NoEncontrado:
         """No running workflow: the pendiente is closed (its workflow completed) or does not exist."""

@@ -56,6 +56,7 @@ _POR_TIPO: dict[str, type[ErrorPendientes]] = {
     # Postgres refused a value inside an activity (e.g. a NUL character): the input is at fault.
     "DataError": DatosInvalidos,
     "NoEncontrado": NoEncontrado,
+    "ClaveReutilizada": DatosInvalidos,
 }
 
 
@@ -66,5 +67,7 @@ def desde_workflow(error: BaseException | None) -> ErrorPendientes:
     clase = _POR_TIPO.get(error.type or "") if error is not None else None
     if clase is None:
         return ErrorPendientes("error interno al procesar la acción")
+    if error.type == "ClaveReutilizada":
+        return DatosInvalidos(error.message, {"campo": "Idempotency-Key"})
     data = error.details[0] if error.details else None
     return clase(error.message, data)

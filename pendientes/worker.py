@@ -29,7 +29,12 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[PendienteWorkflow],
-        activities=[persistencia.registrar_pendiente, persistencia.aplicar_cambio, persistencia.cargar_actor],
+        activities=[
+            persistencia.registrar_pendiente,
+            persistencia.aplicar_cambio,
+            persistencia.cargar_actor,
+            persistencia.leer_comprometido,
+        ],
         graceful_shutdown_timeout=timedelta(seconds=10),
         **opciones,
     )

@@ -14,13 +14,22 @@ from pendientes.db.lectura import DETALLES, detalle_de, estado_vivo
 from pendientes.domain.acciones import Accion
 from pendientes.domain.avisos import AVISOS, TECNICO, Aviso
 from pendientes.domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
-from pendientes.domain.enums import TipoPendiente
+from pendientes.domain.enums import EstadoPendiente, TipoPendiente
 from pendientes.domain.permisos import Permiso
-from pendientes.workflows.mensajes import ActorMsg, Cambio, EstadoVivo, InicioPendiente
+from pendientes.workflows.mensajes import (
+    ActorMsg,
+    Cambio,
+    DatosPendiente,
+    EstadoVivo,
+    InicioPendiente,
+    ResultadoCambio,
+)
 from pendientes.workflows.pendiente import (
     APLICAR_CAMBIO,
     CARGAR_ACTOR,
+    CLAVE_REUTILIZADA,
     DATOS_INVALIDOS,
+    LEER_COMPROMETIDO,
     REGISTRAR_PENDIENTE,
 )
 
@@ -98,21 +107,84 @@ class PersistenciaActivities:
         )
 
     @activity.defn(name=APLICAR_CAMBIO)
-    async def aplicar_cambio(self, cambio: Cambio) -> None:
-        """Apply one accepted change with its historial row; applying the same seq twice is a no-op."""
+    async def aplicar_cambio(self, cambio: Cambio) -> ResultadoCambio:
+        """Apply one accepted change with its historial row, unless the committed record says otherwise:
+        the same change already committed (a retry) or another change holding its seq (Postgres ahead
+        of the workflow). Then nothing is written and the committed record is returned to adopt."""
         try:
-            await self._aplicar(cambio)
+            return await self._aplicar(cambio)
         except IntegrityError as error:
             # Bad references can never succeed on retry: refuse instead of retrying forever.
             raise _rechazo(f"cambio inválido: {error.orig.diag.message_primary}") from None
 
-    async def _aplicar(self, cambio: Cambio) -> None:
+    @activity.defn(name=LEER_COMPROMETIDO)
+    async def leer_comprometido(self, pendiente_id: int) -> ResultadoCambio:
+        """The committed record of a pendiente, for a workflow that must catch up with it."""
+        async with self._sessions() as s:
+            fila = await s.get(m.Pendiente, pendiente_id)
+            if fila is None:
+                raise _rechazo(f"el pendiente {pendiente_id} no existe", "NoEncontrado")
+            return await self._comprometido(s, fila, desde_seq=None, aplicado=False)
+
+    async def _comprometido(
+        self, s: AsyncSession, fila: m.Pendiente, desde_seq: int | None, aplicado: bool
+    ) -> ResultadoCambio:
+        vivo = estado_vivo(fila, await detalle_de(s, fila))
+        if fila.estado == EstadoPendiente.CANCELADO:
+            # The archive timer counts from the cancellation the record holds.
+            cancelado_en = await s.scalar(
+                select(func.max(m.Historial.fecha_creacion)).where(
+                    m.Historial.pendiente_id == fila.id, m.Historial.accion == Accion.CANCELAR.value
+                )
+            )
+            vivo = vivo.model_copy(update={"cancelado_en": cancelado_en})
+        claves: list[str] = []
+        if desde_seq is not None:
+            claves = list(
+                await s.scalars(
+                    select(m.Historial.cambio_id).where(
+                        m.Historial.pendiente_id == fila.id,
+                        m.Historial.seq > desde_seq,
+                        m.Historial.cambio_id.is_not(None),
+                    )
+                )
+            )
+        datos = DatosPendiente(
+            cliente_id=fila.cliente_id,
+            registrado_por=fila.registrado_por,
+            tipo=fila.tipo,
+            lugar=fila.lugar,
+            prioridad=fila.prioridad,
+            empresa=fila.empresa,
+            direccion=fila.direccion,
+            fecha_pendiente=fila.fecha_pendiente,
+        )
+        return ResultadoCambio(
+            aplicado=aplicado, vivo=vivo, datos=datos, eliminado=not fila.vigente, claves=claves
+        )
+
+    async def _aplicar(self, cambio: Cambio) -> ResultadoCambio:
         async with self._sessions.begin() as s:
             fila = await s.get(m.Pendiente, cambio.pendiente_id, with_for_update=True)
             if fila is None:
                 raise _rechazo(f"el pendiente {cambio.pendiente_id} no existe", "NoEncontrado")
-            if fila.seq >= cambio.seq:
-                return
+            if cambio.cambio_id is not None:
+                previo = await s.scalar(
+                    select(m.Historial.huella).where(
+                        m.Historial.pendiente_id == cambio.pendiente_id,
+                        m.Historial.cambio_id == cambio.cambio_id,
+                    )
+                )
+                if previo is not None:
+                    if previo != cambio.huella:
+                        raise _rechazo(
+                            "la clave Idempotency-Key ya se usó para otra petición", CLAVE_REUTILIZADA
+                        )
+                    # This very change was committed by an earlier attempt whose answer was lost.
+                    return await self._comprometido(s, fila, cambio.antes.seq, aplicado=True)
+            if fila.seq != cambio.antes.seq or not fila.vigente:
+                # Another change holds this seq: never skip it as if it were ours.
+                return await self._comprometido(s, fila, cambio.antes.seq, aplicado=False)
             detalles = cambio.detalles
             if cambio.accion == Accion.ASIGNAR:
                 detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
@@ -139,8 +211,7 @@ class PersistenciaActivities:
             await self._registrar_tiempos(s, cambio)
             await self._notificar(s, fila, cambio, detalles)
             await s.execute(
-                insert(m.Historial)
-                .values(
+                insert(m.Historial).values(
                     pendiente_id=cambio.pendiente_id,
                     empleado_id=cambio.actor.empleado_id,
                     actor_nombre=cambio.actor.nombre,
@@ -151,9 +222,11 @@ class PersistenciaActivities:
                     estado_tecnico=despues.estado_tecnico,
                     detalles=detalles[:500] if detalles else None,
                     seq=cambio.seq,
+                    cambio_id=cambio.cambio_id,
+                    huella=cambio.huella,
                 )
-                .on_conflict_do_nothing(index_elements=["pendiente_id", "seq"])
             )
+        return ResultadoCambio(aplicado=True)
 
     @activity.defn(name=CARGAR_ACTOR)
     async def cargar_actor(self, usuario_id: int) -> ActorMsg | None:

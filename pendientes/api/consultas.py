@@ -239,3 +239,12 @@ async def listar_pendientes(
         escalar=False,
         desempate=m.Pendiente.id.desc(),
     )
+
+
+async def cambio_por_clave(session: AsyncSession, pendiente_id: int, cambio_id: str) -> m.Historial | None:
+    """The historial entry of the change sent with this (user-scoped) key, if it was applied."""
+    return await session.scalar(
+        select(m.Historial).where(
+            m.Historial.pendiente_id == pendiente_id, m.Historial.cambio_id == cambio_id
+        )
+    )

@@ -214,6 +214,18 @@ class AccionRequest(BaseModel):
     version: int | None = Field(default=None, ge=0)
 
 
+class CambioResponse(Camel):
+    """A change found by its Idempotency-Key: it was applied, at this version."""
+
+    idempotency_key: str
+    resultado: str = "APLICADA"
+    accion: str
+    version: int
+    estado: EstadoPendiente
+    estado_tecnico: EstadoTecnico | None
+    fecha: datetime
+
+
 class AccionesResponse(Camel):
     id: int
     estado: EstadoPendiente

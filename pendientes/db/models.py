@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
     true,
@@ -425,6 +426,9 @@ class Historial(ColumnasComunes, Base):
         # One entry per transition, so a retried write cannot record it twice. Manual entries have
         # seq NULL, and NULLs never collide.
         UniqueConstraint("pendiente_id", "seq"),
+        # A change is identified by its key, not only its seq: a retry finds its own entry, and a seq
+        # taken by another change shows that Postgres is ahead of the workflow.
+        UniqueConstraint("pendiente_id", "cambio_id"),
         Index(None, "pendiente_id", "fecha_creacion"),
     )
 
@@ -440,6 +444,9 @@ class Historial(ColumnasComunes, Base):
     estado_tecnico: Mapped[EstadoTecnico | None] = mapped_column(StrEnumType(EstadoTecnico))
     detalles: Mapped[str | None] = mapped_column(String(500))
     seq: Mapped[int | None]
+    # The Idempotency-Key (scoped by user) or the system's id of the change, and a fingerprint of it.
+    cambio_id: Mapped[str | None] = mapped_column(String(300))
+    huella: Mapped[str | None] = mapped_column(String(64))
 
     empleado: Mapped[Empleado | None] = relationship(lazy="raise")
 
@@ -569,3 +576,17 @@ class IdempotencyKey(Base):
     recurso_id: Mapped[int | None] = mapped_column(BigInteger)
     respuesta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     creado_en: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Reconciliacion(Base):
+    """One finding of the reconciler: a pendiente whose workflow and row disagreed, and whether it was
+    repaired (always towards the committed record)."""
+
+    __tablename__ = "reconciliaciones"
+
+    id: Mapped[BigIntPK]
+    pendiente_id: Mapped[int | None] = mapped_column(BigInteger)
+    tipo: Mapped[str] = mapped_column(String(50))
+    detalle: Mapped[str] = mapped_column(String(1000))
+    reparado: Mapped[bool] = mapped_column(server_default=false())
+    fecha_creacion: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)

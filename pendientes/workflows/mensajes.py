@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -76,6 +77,8 @@ class InicioPendiente(BaseModel):
     config: ConfigFlujo = ConfigFlujo()
     vivo: EstadoVivo | None = None
     resultados: dict[str, EstadoVivo] = {}
+    # Fingerprint of the request behind each remembered key (a key reused for another request is refused).
+    huellas: dict[str, str] = {}
 
 
 class EstadoVivo(BaseModel):
@@ -113,7 +116,7 @@ class OrdenAccion(BaseModel):
 
     actor: ActorMsg
     # Idempotency key: the same key is applied once and answers the same result.
-    clave: str | None = Field(default=None, max_length=200)
+    clave: str | None = Field(default=None, max_length=300)
     # Optimistic concurrency: refuse if the pendiente is no longer at this version (seq).
     version: int | None = None
     tecnico_id: int | None = None
@@ -143,7 +146,7 @@ class Edicion(BaseModel):
 class OrdenEdicion(BaseModel):
     actor: ActorMsg
     edicion: Edicion
-    clave: str | None = Field(default=None, max_length=200)
+    clave: str | None = Field(default=None, max_length=300)
     version: int | None = None
 
 
@@ -171,7 +174,7 @@ class OrdenDetalle(BaseModel):
     actor: ActorMsg
     detalle: Detalle
     crear: bool
-    clave: str | None = Field(default=None, max_length=200)
+    clave: str | None = Field(default=None, max_length=300)
     version: int | None = None
 
 
@@ -180,6 +183,10 @@ class Cambio(BaseModel):
 
     pendiente_id: int
     seq: int
+    # What identifies the change beyond its seq: the update's key (or a system/signal id), and a
+    # fingerprint of what was asked. A seq held by a different change means Postgres is ahead.
+    cambio_id: str | None = None
+    huella: str | None = None
     accion: str
     actor: ActorMsg
     antes: EstadoVivo
@@ -195,6 +202,30 @@ class Cambio(BaseModel):
     crear_detalle: bool = False
 
 
+class ResultadoCambio(BaseModel):
+    """What the persistence activity found. `aplicado` with no `vivo`: written as asked. Otherwise
+    `vivo` (and `datos`) is the committed record the workflow must adopt: the same change was already
+    committed (aplicado), or a different change holds that seq (not aplicado: re-check and retry)."""
+
+    aplicado: bool
+    vivo: EstadoVivo | None = None
+    datos: DatosPendiente | None = None
+    eliminado: bool = False
+    # Keys of the changes committed after the workflow's own seq, so their retries answer once.
+    claves: list[str] = []
+
+
+# Fields that describe who sends a request or how it travels, not what is asked: a retry with the
+# same key may carry a new token, a fresh ciphertext of the same password or a new signature.
+_FUERA_DE_HUELLA = {"actor", "clave", "pppoe_password_cifrado", "firma"}
+
+
+def huella_orden(nombre: str, orden: BaseModel) -> str:
+    """Fingerprint of one request (update name + its data), to tell a retry from a reused key."""
+    cuerpo = orden.model_dump_json(exclude=_FUERA_DE_HUELLA & set(type(orden).model_fields))
+    return hashlib.sha256(f"{nombre}|{cuerpo}".encode()).hexdigest()[:32]
+
+
 class AccionesDisponibles(BaseModel):
     estado: EstadoPendiente
     estado_tecnico: EstadoTecnico
@@ -202,3 +233,4 @@ class AccionesDisponibles(BaseModel):
 
 
 InicioPendiente.model_rebuild()
+ResultadoCambio.model_rebuild()

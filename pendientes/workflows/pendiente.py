@@ -11,7 +11,9 @@ cancelled ones after their retention.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -35,26 +37,33 @@ with workflow.unsafe.imports_passed_through():
         Cambio,
         DatosPendiente,
         Detalle,
-        Edicion,
         EstadoVivo,
         InicioPendiente,
         OrdenAccion,
         OrdenDetalle,
         OrdenEdicion,
+        ResultadoCambio,
+        huella_orden,
     )
 
 # Activity names are part of history: never rename without workflow.patched.
 REGISTRAR_PENDIENTE = "registrar_pendiente"
 APLICAR_CAMBIO = "aplicar_cambio"
 CARGAR_ACTOR = "cargar_actor"
+LEER_COMPROMETIDO = "leer_comprometido"
 
 # Error types besides domain.Rechazo: the contract the API maps to HTTP statuses.
 DATOS_INVALIDOS = "DatosInvalidos"
 VERSION_OBSOLETA = "VersionObsoleta"
+CLAVE_REUTILIZADA = "ClaveReutilizada"
+NO_ENCONTRADO = "NoEncontrado"
 
 # History entries the workflow writes on its own (actor `sistema`) or for refused signals.
 VENCER, REACTIVAR, ARCHIVAR, SENAL_RECHAZADA = "vencer", "reactivar", "archivar", "senal_rechazada"
 RESULTADOS_RECORDADOS = 100
+# How many times one change catches up with Postgres before giving up (each catch-up adopts a newer
+# committed record; more than a couple means something else keeps writing).
+ALCANCES_MAXIMOS = 3
 
 _PERSISTENCIA = dict(
     start_to_close_timeout=timedelta(seconds=30),
@@ -89,6 +98,7 @@ class PendienteWorkflow:
         self._inicio = inicio
         self._vivo: EstadoVivo | None = inicio.vivo
         self._resultados: dict[str, EstadoVivo] = dict(inicio.resultados)
+        self._huellas: dict[str, str] = dict(inicio.huellas)
         self._fallo_creacion: ApplicationError | None = None
         self._eliminado = False
         # Handlers await activities; the lock keeps two changes from interleaving on stale state.
@@ -179,23 +189,29 @@ class PendienteWorkflow:
         await workflow.wait_condition(lambda: self._vivo.seq != version or self._debe_continuar_como_nuevo())
         return True
 
+    def _preparar_evento(self, evento: str) -> dict[str, Any] | None:
+        plazo = self._proximo_plazo()
+        if plazo is None or plazo[1] != evento or plazo[0] > workflow.now():
+            return None  # a concurrent action (or the committed record) changed the state meanwhile
+        v = self._vivo
+        if evento == REACTIVAR:
+            despues = v.model_copy(update={"estado": plazos.estado_reactivado(v.asignado_a)})
+            detalle = "vuelve por sí solo en la fecha de postergación"
+        elif evento == VENCER:
+            despues = v.model_copy(update={"vencido": True})
+            detalle = "terminó el día programado y el trabajo sigue abierto"
+        else:
+            despues = v
+            detalle = "archivado al terminar el plazo para recuperarlo"
+        # Tied to the seq it is written at: a timer that fires again after a lost workflow task
+        # finds its own change committed instead of writing it twice.
+        ident = {"cambio_id": f"sistema:{evento}:{v.seq + 1}", "huella": evento}
+        return dict(accion=evento, actor=SISTEMA, despues=despues, detalles=detalle, **ident)
+
     async def _evento_sistema(self, evento: str) -> bool:
         async with self._lock:
-            plazo = self._proximo_plazo()
-            if plazo is None or plazo[1] != evento or plazo[0] > workflow.now():
-                return True  # a concurrent action changed the state while we waited for the lock
-            v = self._vivo
-            if evento == REACTIVAR:
-                despues = v.model_copy(update={"estado": plazos.estado_reactivado(v.asignado_a)})
-                detalle = "vuelve por sí solo en la fecha de postergación"
-            elif evento == VENCER:
-                despues = v.model_copy(update={"vencido": True})
-                detalle = "terminó el día programado y el trabajo sigue abierto"
-            else:
-                despues = v
-                detalle = "archivado al terminar el plazo para recuperarlo"
-            await self._aplicar(evento, SISTEMA, despues, detalle)
-        return evento != ARCHIVAR
+            aplicado = await self._aplicar(lambda: self._preparar_evento(evento))
+        return not (aplicado and evento == ARCHIVAR)
 
     def _debe_continuar_como_nuevo(self) -> bool:
         info = workflow.info()
@@ -204,15 +220,44 @@ class PendienteWorkflow:
 
     def _para_continuar(self) -> dict[str, object]:
         recientes = dict(list(self._resultados.items())[-RESULTADOS_RECORDADOS:])
-        return {"vivo": self._vivo, "resultados": recientes}
+        huellas = {clave: h for clave, h in self._huellas.items() if clave in recientes}
+        return {"vivo": self._vivo, "resultados": recientes, "huellas": huellas}
+
+    # -- idempotency ---------------------------------------------------------------------------
+
+    def _ya_aplicado(self, nombre: str, orden: Any) -> EstadoVivo | None:
+        """The answer already given to this key, or None. The same key for another request is refused
+        (a retry must not apply something else, nor answer as if it had)."""
+        if not orden.clave or orden.clave not in self._resultados:
+            return None
+        previa = self._huellas.get(orden.clave)
+        if previa is not None and previa != huella_orden(nombre, orden):
+            mensaje = "la clave Idempotency-Key ya se usó para otra petición"
+            raise self._rechazo(CLAVE_REUTILIZADA, mensaje, orden.actor)
+        return self._resultados[orden.clave]
+
+    def _recordar(self, nombre: str, orden: Any) -> None:
+        if orden.clave:
+            self._resultados[orden.clave] = self._vivo
+            self._huellas[orden.clave] = huella_orden(nombre, orden)
+
+    def _identidad(self, nombre: str, orden: Any) -> dict[str, str]:
+        """What identifies an update's change in Postgres: its key (the API always sends one)."""
+        cambio_id = orden.clave or f"update:{workflow.current_update_info().id}"
+        return {"cambio_id": cambio_id, "huella": huella_orden(nombre, orden)}
 
     # -- editing and deleting the header -------------------------------------------------------
 
-    def _preparar_edicion(self, orden: OrdenEdicion) -> EstadoVivo:
+    def _verificar_existe(self, actor: ActorMsg) -> None:
         if self._vivo is None:
             raise self._rechazo(
-                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", orden.actor
+                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", actor
             )
+        if self._eliminado:
+            raise self._rechazo(NO_ENCONTRADO, f"pendiente {self._vivo.pendiente_id} no encontrado", actor)
+
+    def _preparar_edicion(self, orden: OrdenEdicion) -> EstadoVivo:
+        self._verificar_existe(orden.actor)
         if motivo := edicion.motivo_no_editable(self._vivo.estado, orden.actor.permisos):
             raise self._rechazo(*motivo, orden.actor)
         self._verificar_version(orden.version, orden.actor)
@@ -232,27 +277,36 @@ class PendienteWorkflow:
     async def editar(self, orden: OrdenEdicion) -> EstadoVivo:
         """Edit header fields (EDITAR_PENDIENTE); search attributes and timers follow the new values."""
         async with self._lock:
-            if orden.clave in self._resultados:
-                return self._resultados[orden.clave]
-            despues = self._preparar_edicion(orden)
-            valores = orden.edicion.valores()
-            datos = self._inicio.datos.model_copy(update=valores)
-            detalle = "editado: " + ", ".join(sorted(valores))
-            await self._aplicar("editar", orden.actor, despues, detalle, edicion=orden.edicion, datos=datos)
-            if orden.clave:
-                self._resultados[orden.clave] = self._vivo
+            if (previo := self._ya_aplicado("editar", orden)) is not None:
+                return previo
+            ident = self._identidad("editar", orden)
+
+            def preparar() -> dict[str, Any]:
+                despues = self._preparar_edicion(orden)
+                valores = orden.edicion.valores()
+                datos = self._inicio.datos.model_copy(update=valores)
+                detalle = "editado: " + ", ".join(sorted(valores))
+                return dict(
+                    accion="editar",
+                    actor=orden.actor,
+                    despues=despues,
+                    detalles=detalle,
+                    edicion=orden.edicion,
+                    datos=datos,
+                    **ident,
+                )
+
+            await self._aplicar(preparar)
+            self._recordar("editar", orden)
             return self._vivo
 
     @editar.validator
     def _validar_edicion(self, orden: OrdenEdicion) -> None:
-        if orden.clave not in self._resultados:
+        if self._ya_aplicado("editar", orden) is None:
             self._preparar_edicion(orden)
 
     def _preparar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
-        if self._vivo is None:
-            raise self._rechazo(
-                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", orden.actor
-            )
+        self._verificar_existe(orden.actor)
         if motivo := edicion.motivo_sin_detalle(self._vivo.estado, orden.actor.permisos):
             raise self._rechazo(*motivo, orden.actor)
         self._verificar_version(orden.version, orden.actor)
@@ -270,22 +324,30 @@ class PendienteWorkflow:
     async def guardar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
         """The type detail goes through the workflow: assigning depends on it."""
         async with self._lock:
-            if orden.clave in self._resultados:
-                return self._resultados[orden.clave]
-            despues = self._preparar_detalle(orden)
-            detalle = ("detalle registrado: " if orden.crear else "detalle editado: ") + ", ".join(
-                sorted(orden.detalle.campos)
-            )
-            await self._aplicar(
-                "detalle", orden.actor, despues, detalle, detalle_tipo=(orden.detalle, orden.crear)
-            )
-            if orden.clave:
-                self._resultados[orden.clave] = self._vivo
+            if (previo := self._ya_aplicado("guardar_detalle", orden)) is not None:
+                return previo
+            ident = self._identidad("guardar_detalle", orden)
+            titulo = "detalle registrado: " if orden.crear else "detalle editado: "
+
+            def preparar() -> dict[str, Any]:
+                despues = self._preparar_detalle(orden)
+                detalle = titulo + ", ".join(sorted(orden.detalle.campos))
+                return dict(
+                    accion="detalle",
+                    actor=orden.actor,
+                    despues=despues,
+                    detalles=detalle,
+                    detalle_tipo=(orden.detalle, orden.crear),
+                    **ident,
+                )
+
+            await self._aplicar(preparar)
+            self._recordar("guardar_detalle", orden)
             return self._vivo
 
     @guardar_detalle.validator
     def _validar_detalle(self, orden: OrdenDetalle) -> None:
-        if orden.clave not in self._resultados:
+        if self._ya_aplicado("guardar_detalle", orden) is None:
             self._preparar_detalle(orden)
 
     def _preparar_eliminacion(self, orden: OrdenAccion) -> None:
@@ -303,9 +365,23 @@ class PendienteWorkflow:
         async with self._lock:
             if self._eliminado:
                 return self._vivo
-            self._preparar_eliminacion(orden)
-            detalle = f"eliminado: {orden.motivo}" if orden.motivo else "eliminado"
-            await self._aplicar("eliminar", orden.actor, self._vivo, detalle, eliminar=True)
+            ident = self._identidad("eliminar", orden)
+
+            def preparar() -> dict[str, Any] | None:
+                if self._eliminado:
+                    return None  # the committed record says a lost delete already went through
+                self._preparar_eliminacion(orden)
+                detalle = f"eliminado: {orden.motivo}" if orden.motivo else "eliminado"
+                return dict(
+                    accion="eliminar",
+                    actor=orden.actor,
+                    despues=self._vivo,
+                    detalles=detalle,
+                    eliminar=True,
+                    **ident,
+                )
+
+            await self._aplicar(preparar)
             self._eliminado = True
             return self._vivo
 
@@ -321,7 +397,7 @@ class PendienteWorkflow:
             return await self._ejecutar(accion, orden)
 
         def validator(orden: OrdenAccion) -> None:
-            if orden.clave not in self._resultados:
+            if self._ya_aplicado(accion.value, orden) is None:
                 self._preparar(accion, orden)
 
         async def signal(orden: OrdenAccion) -> None:
@@ -349,10 +425,7 @@ class PendienteWorkflow:
 
     def _preparar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         """Check the action against the domain rules; return the state it leads to, or raise."""
-        if self._vivo is None:
-            raise self._rechazo(
-                Rechazo.TRANSICION_INVALIDA, "el pendiente aún no está registrado", orden.actor
-            )
+        self._verificar_existe(orden.actor)
         decision = evaluar(accion, self._vivo.situacion(), orden.actor.a_dominio())
         if not decision.permitida:
             raise self._rechazo(decision.rechazo.value, decision.motivo, orden.actor)
@@ -380,15 +453,26 @@ class PendienteWorkflow:
             cambios["pppoe_configurado"] = True
         return self._vivo.model_copy(update=cambios)
 
+    def _partes_accion(self, accion: Accion, orden: OrdenAccion, ident: dict[str, str]) -> dict[str, Any]:
+        despues = self._preparar(accion, orden)
+        return dict(
+            accion=accion.value,
+            actor=orden.actor,
+            despues=despues,
+            detalles=orden.motivo,
+            orden=orden,
+            **ident,
+        )
+
     async def _ejecutar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         async with self._lock:
-            if orden.clave in self._resultados:
-                return self._resultados[orden.clave]
-            # Re-check under the lock: a concurrent action may have changed the state since validation.
-            despues = self._preparar(accion, orden)
-            await self._aplicar(accion.value, orden.actor, despues, orden.motivo, orden)
-            if orden.clave:
-                self._resultados[orden.clave] = self._vivo
+            if (previo := self._ya_aplicado(accion.value, orden)) is not None:
+                return previo
+            ident = self._identidad(accion.value, orden)
+            # Re-checked under the lock (a concurrent action may have changed the state since
+            # validation) and again against the committed record if Postgres turns out to be ahead.
+            await self._aplicar(lambda: self._partes_accion(accion, orden, ident))
+            self._recordar(accion.value, orden)
             return self._vivo
 
     async def _senal(self, accion: Accion, orden: OrdenAccion) -> None:
@@ -398,8 +482,12 @@ class PendienteWorkflow:
             actor = ActorMsg(nombre=f"señal del usuario {orden.actor.usuario_id}")
             try:
                 actor = await self._actor_de_senal(orden)
-                despues = self._preparar(accion, orden.model_copy(update={"actor": actor}))
-                await self._aplicar(accion.value, actor, despues, orden.motivo, orden)
+                con_actor = orden.model_copy(update={"actor": actor})
+                ident = {
+                    "cambio_id": f"senal:{workflow.uuid4()}",
+                    "huella": huella_orden(accion.value, con_actor),
+                }
+                await self._aplicar(lambda: self._partes_accion(accion, con_actor, ident))
             except ApplicationError as error:
                 workflow.logger.warning("signal %s refused: %s", accion.value, error.message)
                 await self._registrar_rechazo(accion, actor, error.message)
@@ -407,8 +495,10 @@ class PendienteWorkflow:
     async def _registrar_rechazo(self, accion: Accion, actor: ActorMsg, motivo: str) -> None:
         if self._vivo is None:
             return
+        ident = {"cambio_id": f"rechazo:{workflow.uuid4()}", "huella": SENAL_RECHAZADA}
+        partes = dict(accion=SENAL_RECHAZADA, actor=actor, detalles=f"{accion.value}: {motivo}", **ident)
         try:
-            await self._aplicar(SENAL_RECHAZADA, actor, self._vivo, f"{accion.value}: {motivo}")
+            await self._aplicar(lambda: partes | {"despues": self._vivo})
         except ApplicationError as error:
             workflow.logger.error("could not record refused signal %s: %s", accion.value, error.message)
 
@@ -427,46 +517,92 @@ class PendienteWorkflow:
             )
         return actor
 
-    async def _aplicar(
-        self,
-        accion: str,
-        actor: ActorMsg,
-        despues: EstadoVivo,
-        detalles: str | None,
-        orden: OrdenAccion | None = None,
-        edicion: Edicion | None = None,
-        eliminar: bool = False,
-        detalle_tipo: tuple[Detalle, bool] | None = None,
-        datos: DatosPendiente | None = None,
-    ) -> None:
-        """Persist one historial entry (and the change it records), then adopt the new state."""
-        despues = despues.model_copy(update={"seq": self._vivo.seq + 1})
+    async def _aplicar(self, preparar: Callable[[], dict[str, Any] | None]) -> bool:
+        """Persist the change `preparar` describes (one historial entry and what it records), then adopt
+        the new state. `preparar` checks the rules against the current state and returns the change, or
+        None when there is nothing left to do. When Postgres turns out to be ahead (it committed a change
+        this workflow then lost in a crash), the committed record is adopted and the change is checked
+        again against it. Returns whether this change was written."""
+        for _ in range(ALCANCES_MAXIMOS):
+            partes = preparar()
+            if partes is None:
+                return False
+            despues = partes["despues"].model_copy(update={"seq": self._vivo.seq + 1})
+            resultado = await self._persistir(partes, despues)
+            if resultado is None or (resultado.aplicado and resultado.vivo is None):
+                self._adoptar(despues, partes.get("datos"))
+                return True
+            self._adoptar_comprometido(resultado)
+            if resultado.aplicado:
+                return True
+        mensaje = "el pendiente cambió varias veces mientras se aplicaba la acción; reintente"
+        raise self._rechazo(VERSION_OBSOLETA, mensaje, partes["actor"])
+
+    async def _persistir(self, partes: dict[str, Any], despues: EstadoVivo) -> ResultadoCambio | None:
+        orden: OrdenAccion | None = partes.get("orden")
+        detalle_tipo: tuple[Detalle, bool] | None = partes.get("detalle_tipo")
         cambio = Cambio(
             pendiente_id=self._vivo.pendiente_id,
             seq=despues.seq,
-            accion=accion,
-            actor=actor,
+            cambio_id=partes.get("cambio_id"),
+            huella=partes.get("huella"),
+            accion=partes["accion"],
+            actor=partes["actor"],
             antes=self._vivo,
             despues=despues,
-            detalles=detalles,
+            detalles=partes.get("detalles"),
             vlan=orden.vlan if orden else None,
             pppoe_usuario=orden.pppoe_usuario if orden else None,
             pppoe_password_cifrado=orden.pppoe_password_cifrado if orden else None,
-            edicion=edicion,
-            eliminar=eliminar,
+            edicion=partes.get("edicion"),
+            eliminar=partes.get("eliminar", False),
             detalle=detalle_tipo[0] if detalle_tipo else None,
             crear_detalle=detalle_tipo[1] if detalle_tipo else False,
         )
         try:
-            await workflow.execute_local_activity(APLICAR_CAMBIO, cambio, **_PERSISTENCIA)
+            # Histories recorded before ResultadoCambio existed hold None here: "written as asked".
+            return await workflow.execute_local_activity(
+                APLICAR_CAMBIO, cambio, result_type=ResultadoCambio | None, **_PERSISTENCIA
+            )
         except ActivityError as error:
             raise _error_actividad(error) from None
-        # Adopt the new state (and edited header) only once Postgres has it.
-        self._vivo = despues
+
+    def _adoptar(self, vivo: EstadoVivo, datos: DatosPendiente | None = None) -> None:
+        """Take a state Postgres holds as this workflow's own, and show it in the UI."""
+        self._vivo = vivo
         if datos is not None:
             self._inicio = self._inicio.model_copy(update={"datos": datos})
-        workflow.upsert_search_attributes(busqueda.actualizaciones(self._inicio.datos, despues))
+        workflow.upsert_search_attributes(busqueda.actualizaciones(self._inicio.datos, vivo))
         workflow.set_current_details(self._resumen())
+
+    def _adoptar_comprometido(self, resultado: ResultadoCambio) -> None:
+        datos = None
+        if resultado.datos is not None:
+            # The committed header; the creation detail is not part of it.
+            datos = resultado.datos.model_copy(update={"detalle": self._inicio.datos.detalle})
+        self._adoptar(resultado.vivo, datos)
+        self._eliminado = self._eliminado or resultado.eliminado
+        for clave in resultado.claves:
+            self._resultados.setdefault(clave, resultado.vivo)
+
+    @workflow.update
+    async def sincronizar(self) -> EstadoVivo | None:
+        """Catch up with the committed record (reconciler, or the API when Postgres is ahead)."""
+        async with self._lock:
+            if self._vivo is None:
+                return None
+            try:
+                comprometido = await workflow.execute_local_activity(
+                    LEER_COMPROMETIDO,
+                    self._vivo.pendiente_id,
+                    result_type=ResultadoCambio,
+                    **_PERSISTENCIA,
+                )
+            except ActivityError as error:
+                raise _error_actividad(error) from None
+            if comprometido.vivo != self._vivo or comprometido.eliminado != self._eliminado:
+                self._adoptar_comprometido(comprometido)
+            return self._vivo
 
     def _resumen(self) -> str:
         v = self._vivo

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Path, Query
 from pydantic import SecretStr
 
-from pendientes.api.consultas import leer_detalle, leer_pendiente, pendiente_visible
+from pendientes.api.consultas import cambio_por_clave, leer_detalle, leer_pendiente, pendiente_visible
 from pendientes.api.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
 from pendientes.api.esquemas import (
     AccionesResponse,
     AccionRequest,
+    CambioResponse,
     DetalleResponse,
     PendienteResponse,
 )
@@ -29,7 +30,7 @@ from pendientes.domain.acciones import (
     acciones_permitidas,
 )
 from pendientes.domain.enums import EstadoPendiente, EstadoTecnico, TipoPendiente
-from pendientes.errores import Conflicto, DatosInvalidos
+from pendientes.errores import Conflicto, DatosInvalidos, NoEncontrado
 from pendientes.workflows.mensajes import OrdenAccion
 
 router = APIRouter(prefix="/api/pendientes", tags=["acciones"])
@@ -86,6 +87,34 @@ async def acciones_disponibles(id: IdPendiente, session: SessionDep, usuario: Us
         id=id, estado=vivo.estado, estado_tecnico=vivo.estado_tecnico, version=vivo.seq, acciones=permitidas
     )
     return ok(datos, "Acciones disponibles")
+
+
+@router.get("/{id}/cambios/{clave}", response_model=Respuesta[CambioResponse], responses=ERRORES)
+async def resultado_de_cambio(
+    id: IdPendiente,
+    clave: Annotated[str, Path(max_length=200)],
+    session: SessionDep,
+    usuario: UsuarioDep,
+):
+    """¿Se aplicó el cambio enviado con esta Idempotency-Key (la suya, o la que devolvió un 503)?
+    404 si no consta: reintente con la misma clave, que se aplica una sola vez."""
+    await pendiente_visible(session, id, usuario)
+    fila = await cambio_por_clave(session, id, f"{usuario.id}:{clave}")
+    if fila is None:
+        raise NoEncontrado(
+            "ningún cambio con esa Idempotency-Key consta como aplicado; reintente con la misma clave "
+            "(se aplica una sola vez)",
+            {"idempotencyKey": clave},
+        )
+    datos = CambioResponse(
+        idempotency_key=clave,
+        accion=fila.accion,
+        version=fila.seq,
+        estado=fila.estado,
+        estado_tecnico=fila.estado_tecnico,
+        fecha=fila.fecha_creacion,
+    )
+    return ok(datos, f"el cambio '{fila.accion}' se aplicó (versión {fila.seq})")
 
 
 @router.post("/{id}/acciones/{accion}", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)

@@ -19,15 +19,34 @@ depends_on: str | Sequence[str] | None = None
 # Enum values as of this revision, frozen here on purpose: changing an enum needs a new migration, and
 # tests/db/test_schema.py fails until it exists.
 ESTADO_PENDIENTE = (
-    "REGISTRADO", "ASIGNADO", "EN_PROGRESO", "PAUSADO", "REVISION",
-    "POR_VALIDAR", "OBSERVADO", "FINALIZADO", "POSTERGADO", "CANCELADO",
+    "REGISTRADO",
+    "ASIGNADO",
+    "EN_PROGRESO",
+    "PAUSADO",
+    "REVISION",
+    "POR_VALIDAR",
+    "OBSERVADO",
+    "FINALIZADO",
+    "POSTERGADO",
+    "CANCELADO",
 )
 ESTADO_TECNICO = ("OK", "PENDIENTE_PPPoE", "PENDIENTE_VLAN", "PENDIENTE_PPPoE_Y_VLAN")
 TIPO_PENDIENTE = ("AVERIA", "INSTALACION_INTERNET", "INSTALACION_CAMARAS", "RECOJO_DISPOSITIVOS", "TRASLADO")
 PRIORIDAD = ("BAJA", "MEDIA", "URGENTE", "MUY_URGENTE")
 LUGAR = (
-    "ZONA_RURAL", "JULIACA", "PUNO", "CHUCUITO", "PLATERIA", "ACORA", "ILAVE",
-    "JULI", "POMATA", "CHACACHACA", "YONGUYO", "ZEPITA", "DESAGUADERO",
+    "ZONA_RURAL",
+    "JULIACA",
+    "PUNO",
+    "CHUCUITO",
+    "PLATERIA",
+    "ACORA",
+    "ILAVE",
+    "JULI",
+    "POMATA",
+    "CHACACHACA",
+    "YONGUYO",
+    "ZEPITA",
+    "DESAGUADERO",
 )
 EMPRESA = ("SIMAX", "WINEX", "OTRO")
 TIPO_CLIENTE = ("PERSONA", "EMPRESA", "OTRO")
@@ -40,20 +59,51 @@ TIPO_CATALOGO = ("INTERNET", "CAMARAS", "KIT", "SERVICIO")
 NOTIFICACION_TIPO = ("INFO", "SUCCESS", "WARNING", "ERROR")
 NOTIFICACION_ESTADO = ("NO_LEIDO", "LEIDO")
 PERMISOS = (
-    "REGISTRAR_PENDIENTE", "EDITAR_PENDIENTE", "VER_DETALLE", "VER_TODOS", "ASIGNAR_TECNICO",
-    "EJECUTAR_TRABAJO", "CONFIGURAR_PPPOE", "CONFIGURAR_VLAN", "CANCELAR_PENDIENTE",
-    "POSTERGAR_PENDIENTE", "FINALIZAR_PENDIENTE", "OBSERVAR_PENDIENTE", "REGISTRAR_PAGO",
-    "VER_HISTORIAL", "GESTIONAR_CLIENTES", "ADMINISTRAR",
+    "REGISTRAR_PENDIENTE",
+    "EDITAR_PENDIENTE",
+    "VER_DETALLE",
+    "VER_TODOS",
+    "ASIGNAR_TECNICO",
+    "EJECUTAR_TRABAJO",
+    "CONFIGURAR_PPPOE",
+    "CONFIGURAR_VLAN",
+    "CANCELAR_PENDIENTE",
+    "POSTERGAR_PENDIENTE",
+    "FINALIZAR_PENDIENTE",
+    "OBSERVAR_PENDIENTE",
+    "REGISTRAR_PAGO",
+    "VER_HISTORIAL",
+    "GESTIONAR_CLIENTES",
+    "ADMINISTRAR",
 )
 
 # Creation order (parents first); downgrade drops in reverse.
 TABLES = (
-    "roles", "cargos", "empleados", "usuarios", "modulos", "modulo_roles", "clientes", "productos",
-    "catalogos", "catalogo_productos", "pendientes", "pendientes_averias",
-    "pendientes_instalaciones_internet", "pendientes_instalaciones_camaras",
-    "pendientes_recojo_dispositivos", "pendientes_traslados", "pendientes_tiempos", "pendientes_items",
-    "pendientes_notas", "pendientes_notas_imagenes", "historiales", "pagos", "notificaciones",
-    "app_version", "idempotency_keys",
+    "roles",
+    "cargos",
+    "empleados",
+    "usuarios",
+    "modulos",
+    "modulo_roles",
+    "clientes",
+    "productos",
+    "catalogos",
+    "catalogo_productos",
+    "pendientes",
+    "pendientes_averias",
+    "pendientes_instalaciones_internet",
+    "pendientes_instalaciones_camaras",
+    "pendientes_recojo_dispositivos",
+    "pendientes_traslados",
+    "pendientes_tiempos",
+    "pendientes_items",
+    "pendientes_notas",
+    "pendientes_notas_imagenes",
+    "historiales",
+    "pagos",
+    "notificaciones",
+    "app_version",
+    "idempotency_keys",
 )
 
 # Constraint names are spelled out (op.f) so this revision never depends on the models' naming convention.
@@ -137,8 +187,9 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=50), nullable=False),
         sa.Column("nombre", sa.String(length=100), nullable=False),
         sa.Column("descripcion", sa.String(length=200), nullable=True),
-        sa.Column("permisos", postgresql.ARRAY(sa.String(length=50)), server_default=sa.text("'{}'"),
-                  nullable=False),
+        sa.Column(
+            "permisos", postgresql.ARRAY(sa.String(length=50)), server_default=sa.text("'{}'"), nullable=False
+        ),
         *common_columns(),
         ck("roles", "permisos", f"permisos <@ ARRAY[{sql_list(PERMISOS)}]::varchar[]"),
         pk("roles"),
@@ -307,7 +358,14 @@ def upgrade() -> None:
         pk("pendientes"),
     )
     for column in (
-        "estado", "tipo", "lugar", "asignado_a", "cliente_id", "fecha_pendiente", "registrado_por", "vencido",
+        "estado",
+        "tipo",
+        "lugar",
+        "asignado_a",
+        "cliente_id",
+        "fecha_pendiente",
+        "registrado_por",
+        "vencido",
     ):
         index("pendientes", column)
 
