@@ -185,7 +185,7 @@ async def _reiniciar(escena: Escena, pendiente_id: int) -> None:
             return
         except (RPCError, WorkflowQueryFailedError):
             if asyncio.get_running_loop().time() > limite:
-                raise AssertionError("the restarted server never gave the workflow back to a worker") from None
+                raise AssertionError("the restarted server never gave the workflow to a worker") from None
             await asyncio.sleep(0.2)
 
 
