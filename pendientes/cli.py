@@ -2,13 +2,18 @@
 
     python -m pendientes.cli migrate
     python -m pendientes.cli create-admin --dni 40123456 --nombre "Rosa Quispe" --email rosa@simax.pe
+    python -m pendientes.cli reconciliar [--solo-informe]
 
 `create-admin` reads the password from ADMIN_PASSWORD or asks for it (twice, not echoed). It makes sure
 the role `administrador` exists with every permission, creates the user or, when the DNI already has an
 account, repairs it (active, administrador, the given name, email and password), and on an empty
 `modulos` table loads the standard menu and gives all of it to the administrator. Running it twice with
 the same arguments leaves the same state. With DATABASE_URL unset it uses the embedded development
-server in `.data/postgres`, like `make run`."""
+server in `.data/postgres`, like `make run`.
+
+`reconciliar` compares every open pendiente's row with its workflow, prints what disagrees and repairs it
+towards the committed record (unless --solo-informe); findings are also kept for GET /api/reconciliaciones.
+It needs a running Temporal (TEMPORAL_ADDRESS, or the dev server `make run` starts on TEMPORAL_PORT)."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
@@ -32,6 +38,8 @@ from pendientes.demo import MODULOS, cargar_modulos
 from pendientes.domain.permisos import ROLES_DEMO, Permiso
 from pendientes.errores import Conflicto
 from pendientes.seguridad import hash_password
+from pendientes.temporal_client import connect
+from pendientes.workflows.mensajes import ConfigFlujo, InformeReconciliacion
 
 ROL_ADMIN = "administrador"
 
@@ -109,12 +117,43 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("--dni", required=True, help="login DNI (8 digits) or CE (up to 12 letters/digits)")
     admin.add_argument("--nombre", required=True, help="display name, unique")
     admin.add_argument("--email", required=True, help="e-mail, unique")
+    reconciliar = comandos.add_parser(
+        "reconciliar", help="compare every open pendiente with its workflow and repair drift"
+    )
+    reconciliar.add_argument("--solo-informe", action="store_true", help="report only, repair nothing")
     return parser
+
+
+async def reconciliar(settings: Settings, database_url: str, reparar: bool) -> InformeReconciliacion:
+    from pendientes.activities.reconciliacion import Reconciliador
+
+    direccion = settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
+    client = await connect(settings.model_copy(update={"temporal_address": direccion}))
+    engine = make_engine(database_url, pool_size=2)
+    try:
+        flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+        reconciliador = Reconciliador(
+            make_session_factory(engine), client, settings.temporal_task_queue, flujo
+        )
+        return await reconciliador.revisar_todo(reparar)
+    finally:
+        await engine.dispose()
+
+
+def _imprimir(informe: InformeReconciliacion) -> None:
+    for h in informe.hallazgos:
+        estado = "reparado" if h.reparado else "sin reparar"
+        print(f"pendiente {h.pendiente_id}\t{h.tipo}\t{estado}\t{h.detalle}")
+    print(informe.resumen())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    url = _database_url(get_settings())
+    settings = get_settings()
+    url = _database_url(settings)
+    if args.comando == "reconciliar":
+        _imprimir(asyncio.run(reconciliar(settings, url, reparar=not args.solo_informe)))
+        return 0
     if args.comando == "migrate":
         from pendientes.db.migrate import upgrade
 

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     cancelado_retencion_dias: int = Field(default=30, gt=0)
     # Seconds an HTTP request waits for the workflow to answer an update before answering 503.
     update_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The reconciler (row vs workflow) runs on a Temporal Schedule this often; 0 turns the schedule off.
+    reconciliador_minutos: int = Field(default=10, ge=0)
 
     @model_validator(mode="after")
     def _secrets_required_in_production(self) -> Settings:

@@ -12,28 +12,37 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from pendientes.activities.persistencia import PersistenciaActivities
+from pendientes.activities.reconciliacion import Reconciliador
 from pendientes.config import Settings, get_settings
 from pendientes.db.engine import make_engine, make_session_factory
-from pendientes.temporal_client import connect
+from pendientes.temporal_client import asegurar_reconciliador, connect
+from pendientes.workflows.mensajes import ConfigFlujo
 from pendientes.workflows.pendiente import PendienteWorkflow
+from pendientes.workflows.reconciliador import ReconciliadorWorkflow
 
 log = logging.getLogger("pendientes.worker")
 
 
 def build_worker(
-    client: Client, sessions: async_sessionmaker[AsyncSession], task_queue: str, **opciones
+    client: Client,
+    sessions: async_sessionmaker[AsyncSession],
+    task_queue: str,
+    flujo: ConfigFlujo | None = None,
+    **opciones,
 ) -> Worker:
     """The worker with everything registered; `opciones` go to temporalio's Worker (tests tune caching)."""
     persistencia = PersistenciaActivities(sessions)
+    reconciliador = Reconciliador(sessions, client, task_queue, flujo)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[PendienteWorkflow],
+        workflows=[PendienteWorkflow, ReconciliadorWorkflow],
         activities=[
             persistencia.registrar_pendiente,
             persistencia.aplicar_cambio,
             persistencia.cargar_actor,
             persistencia.leer_comprometido,
+            reconciliador.reconciliar,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
         **opciones,
@@ -43,7 +52,9 @@ def build_worker(
 async def main(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     client = await connect(settings)
-    worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue)
+    flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+    worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo)
+    await asegurar_reconciliador(client, settings.temporal_task_queue, settings.reconciliador_minutos)
     parar = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

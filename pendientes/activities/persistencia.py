@@ -56,6 +56,46 @@ def _cabecera_editada(cambio: Cambio) -> dict[str, object]:
     return valores
 
 
+async def registro_comprometido(
+    s: AsyncSession, fila: m.Pendiente, desde_seq: int | None = None, aplicado: bool = False
+) -> ResultadoCambio:
+    """The pendiente as Postgres committed it, in the workflow's terms (what a workflow adopts), with
+    the keys of the changes committed after `desde_seq`."""
+    vivo = estado_vivo(fila, await detalle_de(s, fila))
+    if fila.estado == EstadoPendiente.CANCELADO:
+        # The archive timer counts from the cancellation the record holds.
+        cancelado_en = await s.scalar(
+            select(func.max(m.Historial.fecha_creacion)).where(
+                m.Historial.pendiente_id == fila.id, m.Historial.accion == Accion.CANCELAR.value
+            )
+        )
+        vivo = vivo.model_copy(update={"cancelado_en": cancelado_en})
+    claves: list[str] = []
+    if desde_seq is not None:
+        claves = list(
+            await s.scalars(
+                select(m.Historial.cambio_id).where(
+                    m.Historial.pendiente_id == fila.id,
+                    m.Historial.seq > desde_seq,
+                    m.Historial.cambio_id.is_not(None),
+                )
+            )
+        )
+    datos = DatosPendiente(
+        cliente_id=fila.cliente_id,
+        registrado_por=fila.registrado_por,
+        tipo=fila.tipo,
+        lugar=fila.lugar,
+        prioridad=fila.prioridad,
+        empresa=fila.empresa,
+        direccion=fila.direccion,
+        fecha_pendiente=fila.fecha_pendiente,
+    )
+    return ResultadoCambio(
+        aplicado=aplicado, vivo=vivo, datos=datos, eliminado=not fila.vigente, claves=claves
+    )
+
+
 class PersistenciaActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -124,44 +164,7 @@ class PersistenciaActivities:
             fila = await s.get(m.Pendiente, pendiente_id)
             if fila is None:
                 raise _rechazo(f"el pendiente {pendiente_id} no existe", "NoEncontrado")
-            return await self._comprometido(s, fila, desde_seq=None, aplicado=False)
-
-    async def _comprometido(
-        self, s: AsyncSession, fila: m.Pendiente, desde_seq: int | None, aplicado: bool
-    ) -> ResultadoCambio:
-        vivo = estado_vivo(fila, await detalle_de(s, fila))
-        if fila.estado == EstadoPendiente.CANCELADO:
-            # The archive timer counts from the cancellation the record holds.
-            cancelado_en = await s.scalar(
-                select(func.max(m.Historial.fecha_creacion)).where(
-                    m.Historial.pendiente_id == fila.id, m.Historial.accion == Accion.CANCELAR.value
-                )
-            )
-            vivo = vivo.model_copy(update={"cancelado_en": cancelado_en})
-        claves: list[str] = []
-        if desde_seq is not None:
-            claves = list(
-                await s.scalars(
-                    select(m.Historial.cambio_id).where(
-                        m.Historial.pendiente_id == fila.id,
-                        m.Historial.seq > desde_seq,
-                        m.Historial.cambio_id.is_not(None),
-                    )
-                )
-            )
-        datos = DatosPendiente(
-            cliente_id=fila.cliente_id,
-            registrado_por=fila.registrado_por,
-            tipo=fila.tipo,
-            lugar=fila.lugar,
-            prioridad=fila.prioridad,
-            empresa=fila.empresa,
-            direccion=fila.direccion,
-            fecha_pendiente=fila.fecha_pendiente,
-        )
-        return ResultadoCambio(
-            aplicado=aplicado, vivo=vivo, datos=datos, eliminado=not fila.vigente, claves=claves
-        )
+            return await registro_comprometido(s, fila, desde_seq=None, aplicado=False)
 
     async def _aplicar(self, cambio: Cambio) -> ResultadoCambio:
         async with self._sessions.begin() as s:
@@ -181,10 +184,10 @@ class PersistenciaActivities:
                             "la clave Idempotency-Key ya se usó para otra petición", CLAVE_REUTILIZADA
                         )
                     # This very change was committed by an earlier attempt whose answer was lost.
-                    return await self._comprometido(s, fila, cambio.antes.seq, aplicado=True)
+                    return await registro_comprometido(s, fila, cambio.antes.seq, aplicado=True)
             if fila.seq != cambio.antes.seq or not fila.vigente:
                 # Another change holds this seq: never skip it as if it were ours.
-                return await self._comprometido(s, fila, cambio.antes.seq, aplicado=False)
+                return await registro_comprometido(s, fila, cambio.antes.seq, aplicado=False)
             detalles = cambio.detalles
             if cambio.accion == Accion.ASIGNAR:
                 detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)

@@ -24,6 +24,7 @@ from pendientes.api.rutas import (
     pagos,
     pendientes,
     productos,
+    reconciliaciones,
     salud,
     tiempos,
     usuarios,
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     instalar_manejadores(app)
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
-    rutas += (notas, pagos, productos, catalogos, notificaciones, app_version)
+    rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
     for modulo in rutas:
         app.include_router(modulo.router)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -224,6 +225,34 @@ def huella_orden(nombre: str, orden: BaseModel) -> str:
     """Fingerprint of one request (update name + its data), to tell a retry from a reused key."""
     cuerpo = orden.model_dump_json(exclude=_FUERA_DE_HUELLA & set(type(orden).model_fields))
     return hashlib.sha256(f"{nombre}|{cuerpo}".encode()).hexdigest()[:32]
+
+
+# Activity of the reconciler (part of its workflow's history: never rename).
+RECONCILIAR = "reconciliar"
+
+
+class TipoHallazgo(StrEnum):
+    """What the reconciler can find between a pendiente's row and its workflow."""
+
+    DESFASE = "desfase"  # both exist and disagree (state, version, flags or the UI's search attributes)
+    SIN_FLUJO = "sin_flujo"  # an open row whose workflow is not running
+    FLUJO_HUERFANO = "flujo_huerfano"  # a running workflow whose row was deleted
+
+
+class Hallazgo(BaseModel):
+    pendiente_id: int
+    tipo: TipoHallazgo
+    detalle: str
+    reparado: bool = False
+
+
+class InformeReconciliacion(BaseModel):
+    revisados: int
+    hallazgos: list[Hallazgo] = []
+
+    def resumen(self) -> str:
+        reparados = sum(h.reparado for h in self.hallazgos)
+        return f"{self.revisados} revisados · {len(self.hallazgos)} con deriva · {reparados} reparados"
 
 
 class AccionesDisponibles(BaseModel):

@@ -180,13 +180,17 @@ class PendienteWorkflow:
             if restante > 0:
                 try:
                     await workflow.wait_condition(
-                        lambda: self._vivo.seq != version, timeout=restante, timeout_summary=plazo[1]
+                        lambda: self._vivo.seq != version or self._eliminado,
+                        timeout=restante,
+                        timeout_summary=plazo[1],
                     )
                     return True
                 except TimeoutError:
                     pass
             return await self._evento_sistema(plazo[1])
-        await workflow.wait_condition(lambda: self._vivo.seq != version or self._debe_continuar_como_nuevo())
+        await workflow.wait_condition(
+            lambda: self._vivo.seq != version or self._eliminado or self._debe_continuar_como_nuevo()
+        )
         return True
 
     def _preparar_evento(self, evento: str) -> dict[str, Any] | None:
@@ -586,11 +590,13 @@ class PendienteWorkflow:
             self._resultados.setdefault(clave, resultado.vivo)
 
     @workflow.update
-    async def sincronizar(self) -> EstadoVivo | None:
-        """Catch up with the committed record (reconciler, or the API when Postgres is ahead)."""
+    async def sincronizar(self) -> bool:
+        """Catch up with the committed record (reconciler, or the API when Postgres is ahead); True
+        when the workflow had drifted and adopted it. Under the lock, so a change in flight finishes
+        first and is not mistaken for drift."""
         async with self._lock:
             if self._vivo is None:
-                return None
+                return False
             try:
                 comprometido = await workflow.execute_local_activity(
                     LEER_COMPROMETIDO,
@@ -600,9 +606,10 @@ class PendienteWorkflow:
                 )
             except ActivityError as error:
                 raise _error_actividad(error) from None
-            if comprometido.vivo != self._vivo or comprometido.eliminado != self._eliminado:
-                self._adoptar_comprometido(comprometido)
-            return self._vivo
+            if comprometido.vivo == self._vivo and comprometido.eliminado == self._eliminado:
+                return False
+            self._adoptar_comprometido(comprometido)
+            return True
 
     def _resumen(self) -> str:
         v = self._vivo

@@ -26,11 +26,14 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 
 from pendientes.api.main import create_app
-from pendientes.demo import PASSWORD_DEMO
+from pendientes.db.engine import make_engine, make_session_factory
+from pendientes.db.migrate import upgrade
+from pendientes.demo import PASSWORD_DEMO, cargar_referencia
 from pendientes.infra import comando_temporal_dev, esperar_puerto
 from pendientes.temporal_client import workflow_id
 from pendientes.worker import build_worker
 from pendientes.workflows.mensajes import EstadoVivo
+from tests.conftest import create_database
 
 LIMA = ZoneInfo("America/Lima")
 DNI = {"coordinadora": "10000002", "asesor": "10000003", "tecnico": "10000006"}
@@ -100,24 +103,31 @@ class Escena:
 
 
 @pytest.fixture
-async def escena(tmp_path, settings, sessions, demo) -> AsyncIterator[Escena]:
+async def escena(tmp_path, postgres_server_url, settings) -> AsyncIterator[Escena]:
+    # Its own database as well as its own server: these pendientes' workflows live and die here only.
+    url_db = create_database(postgres_server_url, "divergencia")
+    upgrade(url_db)
+    engine = make_engine(url_db)
+    sessions = make_session_factory(engine)
+    await cargar_referencia(sessions)
     servidor = Servidor(tmp_path)
     servidor.arrancar()
     cola = f"divergencia-{uuid.uuid4().hex[:6]}"
     # A short answer deadline: the test keeps Temporal down for longer than this.
-    ajustes = settings.model_copy(update={"temporal_task_queue": cola, "update_timeout_seconds": 3.0})
+    cambios = {"database_url": url_db, "temporal_task_queue": cola, "update_timeout_seconds": 3.0}
     client = await Client.connect(servidor.direccion, data_converter=pydantic_data_converter)
-    app = create_app(ajustes, temporal=client)
+    app = create_app(settings.model_copy(update=cambios), temporal=client)
     try:
         async with build_worker(client, sessions, cola), app.router.lifespan_context(app):
             transporte = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transporte, base_url="http://pendientes.test") as http:
-                escena = Escena(servidor, client, http, settings.database_url)
+                escena = Escena(servidor, client, http, url_db)
                 await escena.entrar()
                 yield escena
     finally:
         if servidor.proceso.poll() is None:
             servidor.proceso.kill()
+        await engine.dispose()
 
 
 async def _en_progreso(escena: Escena) -> int:
