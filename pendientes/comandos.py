@@ -25,10 +25,12 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
+from pendientes import identidad
 from pendientes.config import Settings
 from pendientes.db import models as m
 from pendientes.domain.acciones import Accion
 from pendientes.errores import Conflicto, DatosInvalidos, NoDisponible, NoEncontrado, desde_workflow
+from pendientes.seguridad import firmar
 from pendientes.temporal_client import workflow_id
 from pendientes.workflows import busqueda
 from pendientes.workflows.mensajes import (
@@ -69,6 +71,14 @@ class Comandos:
         self._task_queue = task_queue
         self._timeout = timeout
         self._flujo = flujo or ConfigFlujo()
+        self._clave_firma: bytes | None = None
+
+    async def _firma(self, pendiente_id: int, cambio_id: str, actor: ActorMsg) -> str:
+        """Sign who asks (the worker writes nothing whose actor it cannot verify)."""
+        if self._clave_firma is None:
+            async with self._sessions() as s:
+                self._clave_firma = await identidad.clave_de_firma(s)
+        return firmar(self._clave_firma, pendiente_id, cambio_id, actor.canonico())
 
     @classmethod
     def desde_settings(
@@ -125,7 +135,10 @@ class Comandos:
         async with self._sessions() as s:
             if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
                 return pendiente_id
-        inicio = InicioPendiente(pendiente_id=pendiente_id, datos=datos, actor=actor, config=self._flujo)
+        firma = await self._firma(pendiente_id, "crear", actor)
+        inicio = InicioPendiente(
+            pendiente_id=pendiente_id, datos=datos, actor=actor, config=self._flujo, firma=firma
+        )
         inicial = EstadoVivo(
             pendiente_id=pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente
         )
@@ -184,6 +197,7 @@ class Comandos:
                 update={"clave": f"{orden.actor.usuario_id}:{CLAVE_AUTOMATICA}{uuid.uuid4().hex}"}
             )
         update_id = f"{orden.clave}#{huella_orden(nombre, orden)}"
+        orden = orden.model_copy(update={"firma": await self._firma(pendiente_id, orden.clave, orden.actor)})
         handle = self._client.get_workflow_handle(workflow_id(pendiente_id))
         try:
             try:

@@ -4,6 +4,7 @@ lockout, the last-administrator guard, role menus, and unique-constraint violati
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -27,6 +28,16 @@ _UNICOS = {
     "uq_roles_nombre": ("nombre", "ya existe un rol con ese nombre"),
     "uq_cargos_nombre": ("nombre", "ya existe un cargo con ese nombre"),
 }
+
+
+async def clave_de_firma(session: AsyncSession) -> bytes:
+    """The actor-signing key (made on first use; concurrent first uses agree on one)."""
+    await session.execute(
+        insert(m.ClaveFirma).values(id=1, clave=secrets.token_bytes(32)).on_conflict_do_nothing()
+    )
+    clave = await session.scalar(select(m.ClaveFirma.clave).where(m.ClaveFirma.id == 1))
+    await session.commit()
+    return clave
 
 
 async def guardar(session: AsyncSession, *, cuidar_admin: bool = False) -> None:

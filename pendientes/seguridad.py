@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,6 +112,16 @@ def secreto_local(directorio: Path, nombre: str, generar: Callable[[], str]) -> 
     ruta.write_text(valor)
     ruta.chmod(0o600)
     return valor
+
+
+def firmar(clave: bytes, *partes: object) -> str:
+    """HMAC-SHA256 of the parts (the API signs who asks for a change; the worker checks it)."""
+    mensaje = "\x1f".join(str(p) for p in partes).encode()
+    return hmac.new(clave, mensaje, hashlib.sha256).hexdigest()
+
+
+def firma_valida(clave: bytes, firma: str | None, *partes: object) -> bool:
+    return firma is not None and hmac.compare_digest(firma, firmar(clave, *partes))
 
 
 def generar_jwt_secret() -> str:

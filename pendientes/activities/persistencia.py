@@ -16,12 +16,15 @@ from pendientes.domain.avisos import AVISOS, TECNICO, Aviso
 from pendientes.domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
 from pendientes.domain.enums import EstadoPendiente, TipoPendiente
 from pendientes.domain.permisos import Permiso
+from pendientes.identidad import clave_de_firma
+from pendientes.seguridad import firma_valida
 from pendientes.workflows.mensajes import (
     ActorMsg,
     Cambio,
     DatosPendiente,
     EstadoVivo,
     InicioPendiente,
+    OrigenCambio,
     ResultadoCambio,
 )
 from pendientes.workflows.pendiente import (
@@ -34,6 +37,7 @@ from pendientes.workflows.pendiente import (
 )
 
 TECNICO_INVALIDO = "TecnicoInvalido"
+SIN_PERMISO = "SinPermiso"
 # Postgres channel on which new notifications are announced as "<usuario_id>:<notificacion_id>".
 CANAL_NOTIFICACIONES = "notificaciones"
 ABREN_SESION = frozenset({Accion.COMENZAR, Accion.CONTINUAR, Accion.RETOMAR})
@@ -99,10 +103,23 @@ async def registro_comprometido(
 class PersistenciaActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        self._clave_firma: bytes | None = None
+
+    async def _verificar_actor(
+        self, pendiente_id: int, cambio_id: str, actor: ActorMsg, firma: str | None
+    ) -> None:
+        """An update's payload names its actor; only the API's signature makes that true. Whoever reaches
+        the Temporal frontend directly cannot act, nor be recorded, under someone else's name."""
+        if self._clave_firma is None:
+            async with self._sessions() as s:
+                self._clave_firma = await clave_de_firma(s)
+        if not firma_valida(self._clave_firma, firma, pendiente_id, cambio_id, actor.canonico()):
+            raise _rechazo("el actor de la petición no está firmado por la API: no se aplica", SIN_PERMISO)
 
     @activity.defn(name=REGISTRAR_PENDIENTE)
     async def registrar_pendiente(self, inicio: InicioPendiente) -> EstadoVivo:
         """Insert the row, its detail and the 'crear' historial entry; a retry finds them and returns."""
+        await self._verificar_actor(inicio.pendiente_id, "crear", inicio.actor, inicio.firma)
         datos = inicio.datos
         try:
             async with self._sessions.begin() as s:
@@ -167,6 +184,8 @@ class PersistenciaActivities:
             return await registro_comprometido(s, fila, desde_seq=None, aplicado=False)
 
     async def _aplicar(self, cambio: Cambio) -> ResultadoCambio:
+        if cambio.origen is OrigenCambio.UPDATE:
+            await self._verificar_actor(cambio.pendiente_id, cambio.cambio_id, cambio.actor, cambio.firma)
         async with self._sessions.begin() as s:
             fila = await s.get(m.Pendiente, cambio.pendiente_id, with_for_update=True)
             if fila is None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Index,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -576,6 +577,17 @@ class IdempotencyKey(Base):
     recurso_id: Mapped[int | None] = mapped_column(BigInteger)
     respuesta: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     creado_en: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class ClaveFirma(Base):
+    """The key with which the API signs who asks for a change and the worker checks it, kept where only
+    our processes can read it (not in Temporal: whoever reaches its frontend must not forge an actor)."""
+
+    __tablename__ = "claves_firma"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clave: Mapped[bytes] = mapped_column(LargeBinary)
+    creada_en: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class Reconciliacion(Base):

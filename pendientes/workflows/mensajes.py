@@ -34,6 +34,11 @@ class ActorMsg(BaseModel):
     nombre: str = "sistema"
     permisos: frozenset[Permiso] = frozenset()
 
+    def canonico(self) -> str:
+        """The same text on both sides of a signature, whatever the order of the permission set."""
+        permisos = ",".join(sorted(p.value for p in self.permisos))
+        return f"{self.usuario_id}|{self.empleado_id}|{self.nombre}|{permisos}"
+
     def a_dominio(self) -> Actor:
         return Actor(
             empleado_id=self.empleado_id,
@@ -75,6 +80,8 @@ class InicioPendiente(BaseModel):
     pendiente_id: int
     datos: DatosPendiente
     actor: ActorMsg
+    # The API's signature of the actor (see Cambio.firma): the worker writes nothing it cannot verify.
+    firma: str | None = None
     config: ConfigFlujo = ConfigFlujo()
     vivo: EstadoVivo | None = None
     resultados: dict[str, EstadoVivo] = {}
@@ -127,6 +134,7 @@ class OrdenAccion(BaseModel):
     pppoe_usuario: str | None = Field(default=None, max_length=100)
     # Ciphertext only (Fernet): the clear password never enters workflow history.
     pppoe_password_cifrado: str | None = None
+    firma: str | None = None
 
 
 class Edicion(BaseModel):
@@ -149,6 +157,7 @@ class OrdenEdicion(BaseModel):
     edicion: Edicion
     clave: str | None = Field(default=None, max_length=300)
     version: int | None = None
+    firma: str | None = None
 
 
 class Detalle(BaseModel):
@@ -177,6 +186,13 @@ class OrdenDetalle(BaseModel):
     crear: bool
     clave: str | None = Field(default=None, max_length=300)
     version: int | None = None
+    firma: str | None = None
+
+
+class OrigenCambio(StrEnum):
+    UPDATE = "update"
+    SENAL = "senal"
+    SISTEMA = "sistema"
 
 
 class Cambio(BaseModel):
@@ -188,6 +204,10 @@ class Cambio(BaseModel):
     # fingerprint of what was asked. A seq held by a different change means Postgres is ahead.
     cambio_id: str | None = None
     huella: str | None = None
+    # Who asked is trusted only when the workflow itself decided it (a timer, a signal whose actor it
+    # re-read from Postgres) or when the API signed it: an update's payload alone proves nothing.
+    origen: OrigenCambio = OrigenCambio.UPDATE
+    firma: str | None = None
     accion: str
     actor: ActorMsg
     antes: EstadoVivo

@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
         OrdenAccion,
         OrdenDetalle,
         OrdenEdicion,
+        OrigenCambio,
         ResultadoCambio,
         huella_orden,
     )
@@ -209,7 +210,11 @@ class PendienteWorkflow:
             detalle = "archivado al terminar el plazo para recuperarlo"
         # Tied to the seq it is written at: a timer that fires again after a lost workflow task
         # finds its own change committed instead of writing it twice.
-        ident = {"cambio_id": f"sistema:{evento}:{v.seq + 1}", "huella": evento}
+        ident = {
+            "cambio_id": f"sistema:{evento}:{v.seq + 1}",
+            "huella": evento,
+            "origen": OrigenCambio.SISTEMA,
+        }
         return dict(accion=evento, actor=SISTEMA, despues=despues, detalles=detalle, **ident)
 
     async def _evento_sistema(self, evento: str) -> bool:
@@ -248,7 +253,12 @@ class PendienteWorkflow:
     def _identidad(self, nombre: str, orden: Any) -> dict[str, str]:
         """What identifies an update's change in Postgres: its key (the API always sends one)."""
         cambio_id = orden.clave or f"update:{workflow.current_update_info().id}"
-        return {"cambio_id": cambio_id, "huella": huella_orden(nombre, orden)}
+        return {
+            "cambio_id": cambio_id,
+            "huella": huella_orden(nombre, orden),
+            "origen": OrigenCambio.UPDATE,
+            "firma": orden.firma,
+        }
 
     # -- editing and deleting the header -------------------------------------------------------
 
@@ -490,6 +500,7 @@ class PendienteWorkflow:
                 ident = {
                     "cambio_id": f"senal:{workflow.uuid4()}",
                     "huella": huella_orden(accion.value, con_actor),
+                    "origen": OrigenCambio.SENAL,
                 }
                 await self._aplicar(lambda: self._partes_accion(accion, con_actor, ident))
             except ApplicationError as error:
@@ -499,7 +510,11 @@ class PendienteWorkflow:
     async def _registrar_rechazo(self, accion: Accion, actor: ActorMsg, motivo: str) -> None:
         if self._vivo is None:
             return
-        ident = {"cambio_id": f"rechazo:{workflow.uuid4()}", "huella": SENAL_RECHAZADA}
+        ident = {
+            "cambio_id": f"rechazo:{workflow.uuid4()}",
+            "huella": SENAL_RECHAZADA,
+            "origen": OrigenCambio.SENAL,
+        }
         partes = dict(accion=SENAL_RECHAZADA, actor=actor, detalles=f"{accion.value}: {motivo}", **ident)
         try:
             await self._aplicar(lambda: partes | {"despues": self._vivo})
@@ -550,6 +565,8 @@ class PendienteWorkflow:
             seq=despues.seq,
             cambio_id=partes.get("cambio_id"),
             huella=partes.get("huella"),
+            origen=partes["origen"],
+            firma=partes.get("firma"),
             accion=partes["accion"],
             actor=partes["actor"],
             antes=self._vivo,

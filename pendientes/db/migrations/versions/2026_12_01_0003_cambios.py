@@ -1,4 +1,5 @@
-"""Changes identified by more than their seq (cambio_id + huella), and the reconciler's findings.
+"""Changes identified by more than their seq (cambio_id + huella), the reconciler's findings, and the
+key that signs who asks for a change.
 
 Revision ID: 0003
 Revises: 0002
@@ -35,9 +36,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reconciliaciones")),
     )
     op.create_index(op.f("ix_reconciliaciones_fecha_creacion"), "reconciliaciones", ["fecha_creacion"])
+    op.create_table(
+        "claves_firma",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("clave", sa.LargeBinary(), nullable=False),
+        sa.Column("creada_en", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_claves_firma")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("claves_firma")
     op.drop_index(op.f("ix_reconciliaciones_fecha_creacion"), table_name="reconciliaciones")
     op.drop_table("reconciliaciones")
     op.drop_constraint(op.f("uq_historiales_pendiente_id_cambio_id"), "historiales", type_="unique")
