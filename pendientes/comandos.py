@@ -23,6 +23,7 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from pendientes import identidad
@@ -73,12 +74,19 @@ class Comandos:
         self._flujo = flujo or ConfigFlujo()
         self._clave_firma: bytes | None = None
 
-    async def _firma(self, pendiente_id: int, cambio_id: str, actor: ActorMsg) -> str:
+    async def firma_de(self, pendiente_id: int, cambio_id: str, actor: ActorMsg) -> str:
         """Sign who asks (the worker writes nothing whose actor it cannot verify)."""
         if self._clave_firma is None:
             async with self._sessions() as s:
                 self._clave_firma = await identidad.clave_de_firma(s)
         return firmar(self._clave_firma, pendiente_id, cambio_id, actor.canonico())
+
+    async def inicio(self, pendiente_id: int, datos: DatosPendiente, actor: ActorMsg) -> InicioPendiente:
+        """The workflow's input for a new pendiente, its actor signed."""
+        firma = await self.firma_de(pendiente_id, "crear", actor)
+        return InicioPendiente(
+            pendiente_id=pendiente_id, datos=datos, actor=actor, config=self._flujo, firma=firma
+        )
 
     @classmethod
     def desde_settings(
@@ -135,10 +143,7 @@ class Comandos:
         async with self._sessions() as s:
             if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
                 return pendiente_id
-        firma = await self._firma(pendiente_id, "crear", actor)
-        inicio = InicioPendiente(
-            pendiente_id=pendiente_id, datos=datos, actor=actor, config=self._flujo, firma=firma
-        )
+        inicio = await self.inicio(pendiente_id, datos, actor)
         inicial = EstadoVivo(
             pendiente_id=pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente
         )
@@ -165,6 +170,8 @@ class Comandos:
             raise NoDisponible(
                 "el motor de flujos no respondió a tiempo; reintente con la misma clave"
             ) from None
+        except WorkflowAlreadyStartedError:
+            raise Conflicto("este pendiente ya no se puede registrar de nuevo") from None
         except RPCError as error:
             if error.status is RPCStatusCode.ALREADY_EXISTS:
                 raise Conflicto("este pendiente ya no se puede registrar de nuevo") from None
@@ -197,7 +204,9 @@ class Comandos:
                 update={"clave": f"{orden.actor.usuario_id}:{CLAVE_AUTOMATICA}{uuid.uuid4().hex}"}
             )
         update_id = f"{orden.clave}#{huella_orden(nombre, orden)}"
-        orden = orden.model_copy(update={"firma": await self._firma(pendiente_id, orden.clave, orden.actor)})
+        orden = orden.model_copy(
+            update={"firma": await self.firma_de(pendiente_id, orden.clave, orden.actor)}
+        )
         handle = self._client.get_workflow_handle(workflow_id(pendiente_id))
         try:
             try:

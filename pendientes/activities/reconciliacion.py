@@ -11,7 +11,12 @@ from datetime import timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -68,7 +73,15 @@ class Reconciliador:
 
         async def revisar(pendiente_id: int) -> Hallazgo | None:
             async with limite:
-                return await self._revisar(pendiente_id, reparar)
+                try:
+                    return await self._revisar(pendiente_id, reparar)
+                except (RPCError, WorkflowQueryFailedError, WorkflowUpdateFailedError) as error:
+                    # One pendiente that cannot be checked (no worker on its queue, a stuck task)
+                    # is a finding of its own, never the end of the round.
+                    detalle = f"no se pudo comparar: {type(error).__name__}"
+                    return Hallazgo(
+                        pendiente_id=pendiente_id, tipo=TipoHallazgo.NO_VERIFICABLE, detalle=detalle
+                    )
 
         hallazgos = [h for h in await asyncio.gather(*map(revisar, candidatas)) if h is not None]
         await self._anotar(hallazgos)

@@ -257,6 +257,7 @@ class TipoHallazgo(StrEnum):
     DESFASE = "desfase"  # both exist and disagree (state, version, flags or the UI's search attributes)
     SIN_FLUJO = "sin_flujo"  # an open row whose workflow is not running
     FLUJO_HUERFANO = "flujo_huerfano"  # a running workflow whose row was deleted
+    NO_VERIFICABLE = "no_verificable"  # the workflow did not answer (e.g. no worker polls its queue)
 
 
 class Hallazgo(BaseModel):

@@ -16,7 +16,7 @@ from pendientes.comandos import huella
 from pendientes.db import models as m
 from pendientes.temporal_client import workflow_id
 from pendientes.workflows import busqueda
-from pendientes.workflows.mensajes import ActorMsg, DatosPendiente, InicioPendiente
+from pendientes.workflows.mensajes import ActorMsg, DatosPendiente
 from pendientes.workflows.pendiente import PendienteWorkflow
 from tests.conftest import auth
 
@@ -168,7 +168,10 @@ async def test_api_caida_tras_arrancar_el_flujo(
         prioridad="URGENTE",
         detalle={},
     )
-    inicio = InicioPendiente(pendiente_id=reservado, datos=datos, actor=ActorMsg(usuario_id=coordinadora.id))
+    actor = ActorMsg(
+        usuario_id=coordinadora.id, empleado_id=coordinadora.empleado_id, nombre=coordinadora.nombre
+    )
+    inicio = await app.state.comandos.inicio(reservado, datos, actor)
     handle = await temporal_env.client.start_workflow(
         PendienteWorkflow.run, inicio, id=workflow_id(reservado), task_queue=settings.temporal_task_queue
     )
