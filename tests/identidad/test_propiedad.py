@@ -100,6 +100,7 @@ PETICIONES: dict[tuple[str, str], tuple[dict, dict | None]] = {
     ("PATCH", "/api/pendientes/{id}"): ({}, {"lugar": "PUNO"}),
     ("DELETE", "/api/pendientes/{id}"): SIN_NADA,
     ("GET", "/api/pendientes/{id}/acciones"): SIN_NADA,
+    ("GET", "/api/pendientes/{id}/cambios/{clave}"): SIN_NADA,
     ("POST", "/api/pendientes/{id}/acciones/{accion}"): ({}, {}),  # comenzar needs no data
     ("PUT", "/api/pendientes/{id}/estado"): ({"nuevoEstado": "EN_PROGRESO"}, None),
     ("PUT", "/api/pendientes/{id}/estado-tecnico"): ({"nuevoEstado": "PENDIENTE_VLAN"}, None),
@@ -141,7 +142,7 @@ async def _pedir(http, metodo: str, ruta: str, pendiente_id: int, headers, sessi
     query = {k: v.format(**valores) for k, v in query.items()}
     if cuerpo is not None:
         cuerpo = {k: v.format(**valores) if isinstance(v, str) else v for k, v in cuerpo.items()}
-    url = ruta.replace("{accion}", "comenzar").replace("{id}", str(pendiente_id))
+    url = ruta.replace("{accion}", "comenzar").replace("{clave}", "alta-1").replace("{id}", str(pendiente_id))
     return await http.request(metodo, url, params=query, json=cuerpo, headers=headers)
 
 

@@ -51,6 +51,8 @@ IDENTIDAD = "tests/identidad"
 SEGUIMIENTO = "tests/seguimiento"
 WORKFLOWS = "tests/workflows"
 CLIENTES = "tests/clientes"
+ACTIVIDADES = "tests/activities"
+DIVERGENCIA = "tests/workflows/test_divergencia.py"
 
 VENCIBLES = "or estado not in ESTADOS_VENCIBLES:"
 
@@ -330,13 +332,12 @@ FLUJO: tuple[Mutante, ...] = (
         (ACCIONES, CORE),
     ),
     Mutante(
-        "resultado_no_recordado",
+        "clave_reutilizada_aceptada",
         WORKFLOW_PY,
-        "await self._aplicar(accion.value, orden.actor, despues, orden.motivo, orden)\n"
-        "            if orden.clave:",
-        "await self._aplicar(accion.value, orden.actor, despues, orden.motivo, orden)\n            if False:",
-        "a retried action with the same Idempotency-Key is applied once and answers the same",
-        (ACCIONES,),
+        "if previa is not None and previa != huella_orden(nombre, orden):",
+        "if False:",
+        "an Idempotency-Key reused for another request is refused (422), never answered with the old result",
+        (ACCIONES, WORKFLOWS),
     ),
     Mutante(
         "senal_cree_al_mensaje",
@@ -433,4 +434,51 @@ SEGURIDAD: tuple[Mutante, ...] = (
     ),
 )
 
-MUTANTES: tuple[Mutante, ...] = NOMBRADOS + DOMINIO + FLUJO + SEGURIDAD
+# --- Integrity (issue 9): Postgres and the workflow never disagree; who speaks is verified ------------
+
+INTEGRIDAD: tuple[Mutante, ...] = (
+    Mutante(
+        "cambio_ajeno_se_salta",
+        PERSISTENCIA_PY,
+        "if fila.seq != cambio.antes.seq or not fila.vigente:",
+        # The old rule: "a row with this seq exists" taken to mean "this change was applied".
+        "if fila.seq >= cambio.seq:\n                return ResultadoCambio(aplicado=True)\n"
+        "            if False:",
+        "a seq held by another change means Postgres is ahead: never skip the change as if it were applied",
+        (DIVERGENCIA,),
+    ),
+    Mutante(
+        "comprometido_sin_adoptar",
+        WORKFLOW_PY,
+        "            self._adoptar_comprometido(resultado)\n            if resultado.aplicado:",
+        "            if resultado.aplicado:",
+        "a workflow behind Postgres adopts the committed record before re-checking the action",
+        (DIVERGENCIA, ACTIVIDADES),
+    ),
+    Mutante(
+        "actor_sin_verificar",
+        PERSISTENCIA_PY,
+        "if cambio.origen is OrigenCambio.UPDATE:",
+        "if False:",
+        "an update's actor is written only when the API signed it",
+        (ACTIVIDADES,),
+    ),
+    Mutante(
+        "alta_sin_verificar",
+        PERSISTENCIA_PY,
+        'await self._verificar_actor(inicio.pendiente_id, "crear", inicio.actor, inicio.firma)',
+        "pass",
+        "a creation is written only when the API signed its actor",
+        (ACTIVIDADES,),
+    ),
+    Mutante(
+        "reconciliador_sin_reparar",
+        "pendientes/activities/reconciliacion.py",
+        'if not await handle.execute_update("sincronizar", result_type=bool, rpc_timeout=ESPERA_RPC):',
+        "if True:",
+        "drift found by the reconciler is repaired towards the committed record",
+        (ACTIVIDADES,),
+    ),
+)
+
+MUTANTES: tuple[Mutante, ...] = NOMBRADOS + DOMINIO + FLUJO + SEGURIDAD + INTEGRIDAD
