@@ -3,6 +3,7 @@ in development the runner generates them once under the data directory; in produ
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,18 @@ class Settings(BaseSettings):
     # Note images: stored under this directory with random names, served only to authorised users.
     uploads_dir: Path = Path(".data/uploads")
     max_imagen_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    # Images one upload request may carry, live images one pendiente may hold (all its notes), and the
+    # largest upload body, refused with 413 before it is parsed.
+    max_imagenes_por_subida: int = Field(default=20, gt=0)
+    max_imagenes_por_pendiente: int = Field(default=100, gt=0)
+    max_subida_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+
+    # Login: concurrent argon2 hashes (the rest queue; default: the CPU count) and failed logins one client
+    # address may make in 15 minutes, whatever DNIs it tries (a shared office NAT needs headroom).
+    hash_concurrencia: int = Field(default_factory=lambda: os.cpu_count() or 2, gt=0)
+    login_fallos_por_direccion: int = Field(default=30, gt=0)
+    # Open notification WebSockets per user in one API process: beyond it the oldest is closed.
+    ws_max_por_usuario: int = Field(default=5, gt=0)
 
     demo_data: bool = True
     zona_horaria: str = "America/Lima"

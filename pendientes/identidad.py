@@ -1,14 +1,15 @@
 """Identity rules that need the database, shared by the API, the demo loader and the CLI: the login
-lockout, the last-administrator guard, role menus, and unique-constraint violations as 409s."""
+limits, the last-administrator guard, role menus, and unique-constraint violations as 409s."""
 
 from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import case, delete, exists, select, update
+from sqlalchemy import and_, case, delete, exists, func, not_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,42 +74,125 @@ async def hay_admin_activo(session: AsyncSession) -> bool:
     )
 
 
-# --- Login lockout, per DNI ------------------------------------------------------------------------
+# --- Login limits ----------------------------------------------------------------------------------
+# Three counters of failures (seguridad.Freno): per client address, per (DNI, address) and per DNI. An
+# attempt reserves a slot in each before its password is evaluated -- one atomic upsert per counter, so
+# concurrent attempts cannot all see "not yet" -- and a success gives its slots back. Unknown DNIs are
+# counted the same way, so the limits reveal nothing about which accounts exist.
 
 
-async def verificar_bloqueo(session: AsyncSession, dni: str) -> None:
-    """429 while the DNI is locked. Checked before the password, so a locked DNI reveals nothing."""
-    hasta = await session.scalar(select(m.IntentoLogin.bloqueado_hasta).where(m.IntentoLogin.dni == dni))
-    ahora = datetime.now(UTC)
-    if hasta is not None and hasta > ahora:
-        segundos = math.ceil((hasta - ahora).total_seconds())
-        raise DemasiadosIntentos(
+class Frenado(DemasiadosIntentos):
+    """429: this attempt was not evaluated. `segundos`: when to try again (the Retry-After header)."""
+
+    def __init__(self, segundos: int) -> None:
+        super().__init__(
             "demasiados intentos fallidos: vuelva a intentarlo más tarde", {"reintentarEnSegundos": segundos}
         )
+        self.segundos = segundos
 
 
-async def registrar_fallo(session: AsyncSession, dni: str) -> None:
-    """Count a failure (one atomic upsert, safe under concurrent attempts); the MAX_INTENTOS-th failure
-    within VENTANA_INTENTOS locks the DNI for BLOQUEO."""
-    ahora = datetime.now(UTC)
-    t = m.IntentoLogin
-    seguido = case((t.ultimo_fallo > ahora - seguridad.VENTANA_INTENTOS, t.fallos + 1), else_=1)
-    fallos = await session.scalar(
+@dataclass(frozen=True)
+class _Llave:
+    freno: seguridad.Freno
+    clave: str
+
+
+async def _reservar(session: AsyncSession, llave: _Llave, ahora: datetime) -> int | None:
+    """Take a slot in one counter: None if taken, else the seconds to wait (it is full)."""
+    t, f = m.IntentoLogin, llave.freno
+    lleno = and_(t.fallos >= f.maximo, t.ultimo > ahora - f.espera)
+    tomado = await session.scalar(
         insert(t)
-        .values(dni=dni, fallos=1, ultimo_fallo=ahora)
-        .on_conflict_do_update(index_elements=[t.dni], set_={"fallos": seguido, "ultimo_fallo": ahora})
+        .values(ambito=f.ambito, clave=llave.clave, fallos=1, ultimo=ahora)
+        .on_conflict_do_update(
+            index_elements=[t.ambito, t.clave],
+            set_={"fallos": case((t.ultimo > ahora - f.ventana, t.fallos + 1), else_=1), "ultimo": ahora},
+            where=not_(lleno),
+        )
         .returning(t.fallos)
     )
-    if fallos >= seguridad.MAX_INTENTOS:
+    await session.commit()
+    if tomado is not None:
+        return None
+    ultimo = await session.scalar(select(t.ultimo).where(t.ambito == f.ambito, t.clave == llave.clave))
+    await session.commit()
+    return max(1, math.ceil((ultimo + f.espera - ahora).total_seconds())) if ultimo else 1
+
+
+async def _devolver(session: AsyncSession, llaves: list[_Llave]) -> None:
+    t = m.IntentoLogin
+    for llave in llaves:
         await session.execute(
-            update(t).where(t.dni == dni).values(fallos=0, bloqueado_hasta=ahora + seguridad.BLOQUEO)
+            update(t)
+            .where(t.ambito == llave.freno.ambito, t.clave == llave.clave)
+            .values(fallos=func.greatest(t.fallos - 1, 0))
         )
     await session.commit()
 
 
-async def olvidar_fallos(session: AsyncSession, dni: str) -> None:
-    await session.execute(delete(m.IntentoLogin).where(m.IntentoLogin.dni == dni))
+async def _conocida(session: AsyncSession, par: str, ahora: datetime) -> bool:
+    t = m.IntentoLogin
+    return bool(
+        await session.scalar(
+            select(
+                exists().where(
+                    t.ambito == "conocida", t.clave == par, t.ultimo > ahora - seguridad.DIRECCION_CONOCIDA
+                )
+            )
+        )
+    )
+
+
+async def intentar_login(
+    session: AsyncSession,
+    dni: str,
+    direccion: str,
+    fallos_por_direccion: int,
+    comprobar: Callable[[], Awaitable[bool]],
+) -> bool:
+    """Evaluate a password (`comprobar`) only if every counter has room; raise Frenado otherwise. A
+    failure keeps its slots (it counts); a success gives them back and remembers the address."""
+    ahora = datetime.now(UTC)
+    par = f"{dni}@{direccion}"
+    llaves = [
+        _Llave(seguridad.freno_direccion(fallos_por_direccion), direccion),
+        _Llave(seguridad.FRENO_PAR, par),
+    ]
+    if not await _conocida(session, par, ahora):
+        llaves.append(_Llave(seguridad.FRENO_DNI, dni))
+    tomadas: list[_Llave] = []
+    for llave in llaves:
+        espera = await _reservar(session, llave, ahora)
+        if espera is not None:
+            await _devolver(session, tomadas)  # not evaluated: not a failure
+            raise Frenado(espera)
+        tomadas.append(llave)
+    if not await comprobar():
+        return False
+    await _devolver(session, tomadas)
+    await _recordar(session, par)
+    return True
+
+
+async def _recordar(session: AsyncSession, par: str) -> None:
+    """Remember where this DNI logged in, and prune counters nobody needs any more."""
+    t = m.IntentoLogin
+    ahora = datetime.now(UTC)
+    await session.execute(
+        insert(t)
+        .values(ambito="conocida", clave=par, fallos=0, ultimo=ahora)
+        .on_conflict_do_update(index_elements=[t.ambito, t.clave], set_={"ultimo": ahora})
+    )
+    vencidos = or_(
+        and_(t.ambito == "conocida", t.ultimo < ahora - seguridad.DIRECCION_CONOCIDA),
+        and_(t.ambito != "conocida", t.ultimo < ahora - _RETENCION),
+    )
+    await session.execute(delete(t).where(vencidos))
     await session.commit()
+
+
+# A counter older than every window and wait can be forgotten: it would restart at 1 anyway.
+_RETENCION = max(seguridad.FRENO_PAR.ventana, seguridad.FRENO_DNI.ventana, seguridad.VENTANA_DIRECCION)
 
 
 # --- Menus -----------------------------------------------------------------------------------------

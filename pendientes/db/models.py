@@ -553,15 +553,17 @@ class AppVersion(Base):
 
 
 class IntentoLogin(Base):
-    """Consecutive failed logins per DNI, whether or not an account has it, so the lockout never reveals
-    which DNIs exist. A successful login deletes the row."""
+    """A counter of failed logins (identidad.intentar_login): `ambito` says what `clave` is -- a client
+    address, a DNI at an address ("dni@address"), a DNI, or "conocida": an address where that DNI logged
+    in (kept 30 days). Counted whether or not an account has the DNI, so nothing reveals which exist."""
 
     __tablename__ = "intentos_login"
 
-    dni: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ambito: Mapped[str] = mapped_column(String(10), primary_key=True)
+    clave: Mapped[str] = mapped_column(String(100), primary_key=True)
     fallos: Mapped[int] = mapped_column(server_default=text("0"))
-    ultimo_fallo: Mapped[datetime] = mapped_column(server_default=func.now())
-    bloqueado_hasta: Mapped[datetime | None]
+    # The last evaluated attempt: streaks, waits and pruning are measured from it.
+    ultimo: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
 
 
 class IdempotencyKey(Base):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
 from tests.conftest import auth
@@ -15,6 +16,13 @@ PASSWORD = "clave-de-prueba-123"
 
 def nuevo_dni() -> str:
     return f"3{uuid.uuid4().int % 10**7:07d}"
+
+
+def nueva_direccion() -> str:
+    """A client address no other test uses (documentation range), so login limits of one test never
+    reach another."""
+    n = uuid.uuid4().hex
+    return f"2001:db8:{n[:4]}:{n[4:8]}::{n[8:12]}"
 
 
 @dataclass
@@ -76,6 +84,22 @@ class Fabrica:
         r = await self.http.post("/auth", json={"dni": dni, "password": password})
         assert r.status_code == 200, r.text
         return r.json()["data"]["token"]
+
+
+@pytest.fixture
+async def desde(app):
+    """Factory: an HTTP client to the same app whose requests come from `direccion` (a new one if None)."""
+    clientes: list[httpx.AsyncClient] = []
+
+    def _desde(direccion: str | None = None) -> httpx.AsyncClient:
+        transporte = httpx.ASGITransport(app=app, client=(direccion or nueva_direccion(), 40000))
+        cliente = httpx.AsyncClient(transport=transporte, base_url="http://pendientes.test")
+        clientes.append(cliente)
+        return cliente
+
+    yield _desde
+    for cliente in clientes:
+        await cliente.aclose()
 
 
 @pytest.fixture

@@ -1,26 +1,32 @@
-"""/auth over real HTTP and Postgres: login, the generic 401, the lockout per DNI, token validity
-(expiry, signature, deactivation, password change, permissions re-read per request) and refresh."""
+"""/auth over real HTTP and Postgres: login, the generic 401, the login limits (per address, per DNI at
+an address, per DNI), token validity (expiry, signature, deactivation, password change, permissions
+re-read per request) and refresh."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 
 from pendientes.db import models as m
 from pendientes.demo import PASSWORD_DEMO
 from tests.conftest import auth
-from tests.identidad.conftest import PASSWORD, nuevo_dni
+from tests.identidad.conftest import PASSWORD, nueva_direccion, nuevo_dni
 
 GENERICO = "DNI o contraseña incorrectos"
 # The documented policy (README, Authentication), typed here so a change in pendientes/seguridad.py
-# fails these tests: 5 consecutive failures within 15 minutes lock the DNI for 15 minutes; a token
-# lives 12 hours; refreshing stops 30 days after the password was typed.
+# fails these tests: 5 failures of a DNI from one address within 15 minutes lock that pair for 15
+# minutes; more than 10 for a DNI from anywhere slow it to one try per 10 s; 30 from one address lock
+# the address; a token lives 12 hours; refreshing stops 30 days after the password was typed.
 VENTANA = timedelta(minutes=15)
+BLOQUEO = timedelta(minutes=15)
 BLOQUEO_SEGUNDOS = 15 * 60
 SESION_MAXIMA = timedelta(days=30)
 
@@ -74,76 +80,94 @@ async def test_cuerpo_de_login_invalido_da_422(http, cuerpo):
     _sobre_error(await http.post("/auth", json=cuerpo), 422)
 
 
-# --- Lockout ---------------------------------------------------------------------------------------
+# --- Login limits (README, Authentication) -----------------------------------------------------------
 
 
-async def _entrar(http, dni: str, password: str) -> int:
-    return (await http.post("/auth", json={"dni": dni, "password": password})).status_code
+async def _entrar(cliente, dni: str, password: str) -> int:
+    return (await cliente.post("/auth", json={"dni": dni, "password": password})).status_code
 
 
-async def _fallar(http, dni: str, veces: int) -> list[int]:
-    return [await _entrar(http, dni, "mala-clave-xx") for _ in range(veces)]
+async def _fallar(cliente, dni: str, veces: int) -> list[int]:
+    return [await _entrar(cliente, dni, "mala-clave-xx") for _ in range(veces)]
 
 
-async def test_cinco_fallos_seguidos_bloquean_el_dni(http, fabrica, sessions):
-    cuenta = await fabrica.cuenta("tecnico")
-
-    assert await _fallar(http, cuenta.dni, 5) == [401] * 5
-    # Locked: even the right password is refused, without checking it.
-    r = await http.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password})
+def _frenado(r) -> int:
+    """A 429 with the same wait in the Retry-After header and in data.reintentarEnSegundos."""
     cuerpo = _sobre_error(r, 429)
-    # The lock lasts 15 minutes from the fifth failure (a minute of slack for a slow machine).
-    assert BLOQUEO_SEGUNDOS - 60 < cuerpo["data"]["reintentarEnSegundos"] <= BLOQUEO_SEGUNDOS
-    # Tokens already issued keep working: the lockout guards the password, not the sessions.
-    assert (await http.get("/auth/validar-token", headers=cuenta.headers)).status_code == 200
-
-    # When the lock ends, the right password works and resets the count.
-    await _mover_bloqueo(sessions, cuenta.dni, datetime.now(UTC) - timedelta(seconds=1))
-    assert await _entrar(http, cuenta.dni, cuenta.password) == 200
-    async with sessions() as s:
-        assert await s.scalar(select(m.IntentoLogin).where(m.IntentoLogin.dni == cuenta.dni)) is None
-    assert await _fallar(http, cuenta.dni, 4) == [401] * 4
-    assert await _entrar(http, cuenta.dni, cuenta.password) == 200
+    assert r.headers["retry-after"] == str(cuerpo["data"]["reintentarEnSegundos"])
+    return cuerpo["data"]["reintentarEnSegundos"]
 
 
-async def _mover_bloqueo(sessions, dni: str, hasta: datetime) -> None:
+async def _envejecer(sessions, ambito: str, clave: str, edad: timedelta) -> None:
+    """Pretend the last evaluated attempt counted under (ambito, clave) happened `edad` ago."""
     async with sessions.begin() as s:
-        await s.execute(update(m.IntentoLogin).where(m.IntentoLogin.dni == dni).values(bloqueado_hasta=hasta))
-
-
-async def test_el_bloqueo_sigue_hasta_el_ultimo_segundo(http, fabrica, sessions):
-    """Still locked with a few seconds left of the 15 minutes (the stored end is what the server obeys)."""
-    cuenta = await fabrica.cuenta("tecnico")
-    assert await _fallar(http, cuenta.dni, 5) == [401] * 5
-    await _mover_bloqueo(sessions, cuenta.dni, datetime.now(UTC) + timedelta(seconds=30))
-
-    r = await http.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password})
-
-    assert 0 < _sobre_error(r, 429)["data"]["reintentarEnSegundos"] <= 30
-
-
-async def test_cuatro_fallos_no_bloquean(http, fabrica):
-    cuenta = await fabrica.cuenta("tecnico")
-    assert await _fallar(http, cuenta.dni, 4) == [401] * 4
-    assert await _entrar(http, cuenta.dni, cuenta.password) == 200
-
-
-async def test_un_dni_desconocido_se_bloquea_igual(http):
-    assert await _fallar(http, nuevo_dni(), 6) == [401] * 5 + [429]
-
-
-async def test_un_acierto_reinicia_la_cuenta_de_fallos(http, fabrica):
-    cuenta = await fabrica.cuenta("tecnico")
-    for _ in range(3):
-        assert await _fallar(http, cuenta.dni, 4) == [401] * 4
-        assert await _entrar(http, cuenta.dni, cuenta.password) == 200
-
-
-async def _envejecer_fallos(sessions, dni: str, edad: timedelta) -> None:
-    """Pretend the failures counted so far happened `edad` ago."""
-    async with sessions.begin() as s:
+        t = m.IntentoLogin
         hace = datetime.now(UTC) - edad
-        await s.execute(update(m.IntentoLogin).where(m.IntentoLogin.dni == dni).values(ultimo_fallo=hace))
+        await s.execute(update(t).where(t.ambito == ambito, t.clave == clave).values(ultimo=hace))
+
+
+def _par(dni: str, direccion: str) -> str:
+    return f"{dni}@{direccion}"
+
+
+async def test_cinco_fallos_desde_una_direccion_bloquean_ese_dni_solo_alli(desde, fabrica, sessions):
+    cuenta = await fabrica.cuenta("tecnico")
+    direccion = nueva_direccion()
+    atacante, usuario = desde(direccion), desde()
+
+    assert await _fallar(atacante, cuenta.dni, 5) == [401] * 5
+    # Locked at that address: even the right password is refused, without checking it, for 15 minutes
+    # from the fifth failure (a minute of slack for a slow machine).
+    r = await atacante.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password})
+    assert BLOQUEO_SEGUNDOS - 60 < _frenado(r) <= BLOQUEO_SEGUNDOS
+    # The real user, from another address, logs in: nobody can lock an account out.
+    assert await _entrar(usuario, cuenta.dni, cuenta.password) == 200
+    # Tokens already issued keep working: the limits guard the password, not the sessions.
+    assert (await atacante.get("/auth/validar-token", headers=cuenta.headers)).status_code == 200
+
+    # When the 15 minutes are over, the right password works from that address too.
+    await _envejecer(sessions, "par", _par(cuenta.dni, direccion), BLOQUEO + timedelta(seconds=1))
+    assert await _entrar(atacante, cuenta.dni, cuenta.password) == 200
+
+
+async def test_el_bloqueo_sigue_hasta_el_ultimo_segundo(desde, fabrica, sessions):
+    """Still locked with 30 seconds left of the 15 minutes (the stored time is what the server obeys)."""
+    cuenta = await fabrica.cuenta("tecnico")
+    direccion = nueva_direccion()
+    cliente = desde(direccion)
+    assert await _fallar(cliente, cuenta.dni, 5) == [401] * 5
+    await _envejecer(sessions, "par", _par(cuenta.dni, direccion), BLOQUEO - timedelta(seconds=30))
+
+    r = await cliente.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password})
+
+    assert 0 < _frenado(r) <= 30
+
+
+async def test_cuatro_fallos_no_bloquean(desde, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    cliente = desde()
+    assert await _fallar(cliente, cuenta.dni, 4) == [401] * 4
+    assert await _entrar(cliente, cuenta.dni, cuenta.password) == 200
+
+
+async def test_un_dni_desconocido_se_bloquea_igual(desde):
+    assert await _fallar(desde(), nuevo_dni(), 6) == [401] * 5 + [429]
+
+
+async def test_un_acierto_no_cuenta_pero_no_borra_los_fallos_anteriores(desde, fabrica):
+    """Four failures, a success (not counted), one more failure: five failures, locked. Were a success
+    to wipe the count, an attacker racing the real user would get new guesses each time they log in."""
+    cuenta = await fabrica.cuenta("tecnico")
+    cliente = desde()
+    assert await _fallar(cliente, cuenta.dni, 4) == [401] * 4
+    assert await _entrar(cliente, cuenta.dni, cuenta.password) == 200
+    assert await _fallar(cliente, cuenta.dni, 2) == [401, 429]
+
+
+async def test_muchos_aciertos_seguidos_nunca_bloquean(desde, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    cliente = desde()
+    assert [await _entrar(cliente, cuenta.dni, cuenta.password) for _ in range(7)] == [200] * 7
 
 
 @pytest.mark.parametrize(
@@ -154,26 +178,108 @@ async def _envejecer_fallos(sessions, dni: str, edad: timedelta) -> None:
     ],
     ids=["dentro-de-15-min", "fuera-de-15-min"],
 )
-async def test_solo_cuentan_los_fallos_de_los_ultimos_15_minutos(http, sessions, edad, quinto_intento):
-    dni = nuevo_dni()
-    assert await _fallar(http, dni, 4) == [401] * 4
-    await _envejecer_fallos(sessions, dni, edad)
-    assert await _fallar(http, dni, 2) == quinto_intento
+async def test_solo_cuentan_los_fallos_de_los_ultimos_15_minutos(desde, sessions, edad, quinto_intento):
+    dni, direccion = nuevo_dni(), nueva_direccion()
+    cliente = desde(direccion)
+    assert await _fallar(cliente, dni, 4) == [401] * 4
+    await _envejecer(sessions, "par", _par(dni, direccion), edad)
+    assert await _fallar(cliente, dni, 2) == quinto_intento
 
 
-async def test_una_password_actual_errada_cuenta_como_fallo_de_login(http, fabrica):
+async def test_49_erroneas_y_1_correcta_a_la_vez_evaluan_a_lo_sumo_5_erroneas(desde, fabrica):
+    """Sent together: the counter is taken before the password is checked, in one statement, so no more
+    than 5 wrong passwords are evaluated (401); the rest are refused unchecked (429). The right one is
+    evaluated only if it got a place (200), and then gives it back. The user logs in from elsewhere."""
     cuenta = await fabrica.cuenta("tecnico")
+    atacante = desde()
+    cuerpos = [{"dni": cuenta.dni, "password": f"mala-clave-{i:02d}"} for i in range(49)]
+    cuerpos.insert(25, {"dni": cuenta.dni, "password": cuenta.password})
+
+    respuestas = await asyncio.gather(*(atacante.post("/auth", json=c) for c in cuerpos))
+
+    codigos = Counter(r.status_code for r in respuestas)
+    assert set(codigos) <= {200, 401, 429}, codigos
+    assert codigos[401] <= 5 and codigos[200] <= 1, codigos
+    assert codigos[401] + codigos[200] >= 5, codigos  # every place was used: nothing was lost either
+    assert await _entrar(desde(), cuenta.dni, cuenta.password) == 200
+
+
+async def test_fallos_desde_muchas_direcciones_frenan_el_dni_sin_bloquearlo(desde, fabrica, sessions):
+    """Beyond 10 failures within 15 minutes for one DNI from anywhere, one password is evaluated every 10
+    seconds from a new address; an address where the user logged in before is not slowed at all."""
+    cuenta = await fabrica.cuenta("tecnico")
+    conocida = desde()
+    assert await _entrar(conocida, cuenta.dni, cuenta.password) == 200
+    for _ in range(10):  # ten addresses, one failure each: no pair is locked
+        assert await _fallar(desde(), cuenta.dni, 1) == [401]
+
+    nueva = desde()
+    r = await nueva.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password})
+    assert 0 < _frenado(r) <= 10
+    assert await _entrar(conocida, cuenta.dni, cuenta.password) == 200
+    # Ten seconds after the last evaluated attempt, the next one is evaluated.
+    await _envejecer(sessions, "dni", cuenta.dni, timedelta(seconds=10, milliseconds=500))
+    assert await _entrar(nueva, cuenta.dni, cuenta.password) == 200
+
+
+async def test_diez_fallos_del_dni_no_frenan_el_undecimo(desde, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    for _ in range(9):
+        assert await _fallar(desde(), cuenta.dni, 1) == [401]
+    assert await _fallar(desde(), cuenta.dni, 1) == [401]  # the tenth is still evaluated
+    assert await _entrar(desde(), cuenta.dni, cuenta.password) == 429  # the eleventh waits
+
+
+async def test_una_direccion_falla_a_lo_sumo_30_veces_en_15_minutos(desde, fabrica, sessions):
+    """Whatever DNIs it tries (LOGIN_FALLOS_POR_DIRECCION, default 30); successes do not count."""
+    cuenta = await fabrica.cuenta("tecnico")
+    direccion = nueva_direccion()
+    atacante = desde(direccion)
+    assert [await _entrar(atacante, nuevo_dni(), "mala-clave-xx") for _ in range(29)] == [401] * 29
+    assert await _entrar(atacante, cuenta.dni, cuenta.password) == 200
+    assert await _entrar(atacante, nuevo_dni(), "mala-clave-xx") == 401  # the 30th failure
+
+    r = await atacante.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password})
+    assert BLOQUEO_SEGUNDOS - 60 < _frenado(r) <= BLOQUEO_SEGUNDOS
+    assert await _entrar(desde(), cuenta.dni, cuenta.password) == 200  # other addresses are not slowed
+    await _envejecer(sessions, "direccion", direccion, VENTANA + timedelta(seconds=1))
+    assert await _entrar(atacante, cuenta.dni, cuenta.password) == 200
+
+
+async def test_una_password_actual_errada_cuenta_como_fallo_de_login(desde, fabrica):
+    cuenta = await fabrica.cuenta("tecnico")
+    cliente = desde()
     mala = {"passwordActual": "no-es-la-actual", "passwordNueva": "nueva-clave-larga-789"}
     for _ in range(4):
-        r = await http.put("/api/usuarios/usuario/password", json=mala, headers=cuenta.headers)
+        r = await cliente.put("/api/usuarios/usuario/password", json=mala, headers=cuenta.headers)
         assert _sobre_error(r, 422)["data"] == {"campo": "passwordActual"}
 
-    # Four wrong current passwords and one wrong login are five failures: the DNI is locked.
-    assert await _fallar(http, cuenta.dni, 1) == [401]
-    _sobre_error(await http.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password}), 429)
+    # Four wrong current passwords and one wrong login are five failures: locked at this address.
+    assert await _fallar(cliente, cuenta.dni, 1) == [401]
+    _frenado(await cliente.post("/auth", json={"dni": cuenta.dni, "password": cuenta.password}))
     buena = {"passwordActual": cuenta.password, "passwordNueva": "nueva-clave-larga-789"}
-    r = await http.put("/api/usuarios/usuario/password", json=buena, headers=cuenta.headers)
-    _sobre_error(r, 429)
+    _frenado(await cliente.put("/api/usuarios/usuario/password", json=buena, headers=cuenta.headers))
+
+
+async def test_los_contadores_viejos_se_borran(desde, fabrica, sessions):
+    """A successful login prunes counters older than 15 minutes and addresses unused for 30 days."""
+    cuenta = await fabrica.cuenta("tecnico")
+    t = m.IntentoLogin
+    ahora = datetime.now(UTC)
+    viejas = [("par", f"{nuevo_dni()}@x"), ("dni", nuevo_dni()), ("direccion", "x"), ("conocida", "y@x")]
+    vigentes = [("par", f"{nuevo_dni()}@z"), ("conocida", "y@z")]
+    edades = [VENTANA + timedelta(minutes=1)] * 3 + [timedelta(days=31)]
+    edades += [VENTANA - timedelta(minutes=1), timedelta(days=29)]
+    async with sessions.begin() as s:
+        for (ambito, clave), edad in zip(viejas + vigentes, edades, strict=True):
+            await s.execute(insert(t).values(ambito=ambito, clave=clave, fallos=3, ultimo=ahora - edad))
+
+    assert await _entrar(desde(), cuenta.dni, cuenta.password) == 200
+
+    async with sessions() as s:
+        quedan = set(map(tuple, (await s.execute(select(t.ambito, t.clave))).all()))
+    assert not quedan & set(viejas)
+    assert set(vigentes) <= quedan
 
 
 # --- Token validity --------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -24,7 +24,11 @@ CREDENCIALES_INVALIDAS = "DNI o contraseña incorrectos"
 ERRORES = {
     401: {"model": Respuesta[dict], "description": "Credenciales o token inválidos (un solo mensaje)"},
     422: {"model": Respuesta[dict], "description": "Cuerpo inválido (data.campo lo nombra)"},
-    429: {"model": Respuesta[dict], "description": "DNI bloqueado por intentos fallidos"},
+    429: {
+        "model": Respuesta[dict],
+        "description": "Demasiados fallos (dirección, DNI en esa dirección o DNI): Retry-After y "
+        "data.reintentarEnSegundos dicen cuándo reintentar",
+    },
 }
 
 
@@ -47,21 +51,44 @@ def emitir_sesion(settings: Settings, usuario: m.Usuario, inicio: datetime | Non
     )
 
 
+def direccion_de(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy, run uvicorn with --proxy-headers and
+    --forwarded-allow-ips so this is the real client, not the proxy)."""
+    return request.client.host if request.client else "desconocida"
+
+
+def respuesta_frenada(error: identidad.Frenado) -> JSONResponse:
+    """The 429 envelope, with `Retry-After` so generic clients know when to come back."""
+    cuerpo = {"success": False, "code": 429, "message": error.mensaje, "data": error.data}
+    return JSONResponse(cuerpo, status_code=429, headers={"Retry-After": str(error.segundos)})
+
+
 @router.post("/auth", response_model=Respuesta[LoginResponse], responses=ERRORES)
-async def login(body: LoginRequest, session: SessionDep, settings: SettingsDep):
+async def login(body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep):
     """Devuelve un token con expiración. Un único 401 para DNI desconocido, contraseña errónea o usuario
-    inactivo (sin enumerar cuentas). Tras varios fallos seguidos el DNI queda bloqueado un tiempo (429)."""
-    await identidad.verificar_bloqueo(session, body.dni)
+    inactivo (sin enumerar cuentas). Demasiados fallos desde una dirección, o para un DNI, dan 429 con
+    `Retry-After` sin evaluar la contraseña."""
     usuario = await session.scalar(
         select(m.Usuario).options(joinedload(m.Usuario.rol)).where(m.Usuario.dni == body.dni)
     )
-    # Verify against a decoy hash when the user is unknown, so timing does not reveal accounts.
-    hash_guardado = usuario.password_hash if usuario else seguridad.HASH_SEÑUELO
-    valido = seguridad.verificar_password(hash_guardado, body.password.get_secret_value())
-    if not (usuario and valido and usuario.vigente and usuario.rol.vigente):
-        await identidad.registrar_fallo(session, body.dni)
+    await session.commit()  # the limits below commit on their own; nothing of ours stays open
+
+    async def comprobar() -> bool:
+        # Verify against a decoy hash when the user is unknown, so timing does not reveal accounts.
+        hash_guardado = usuario.password_hash if usuario else seguridad.HASH_SEÑUELO
+        valido = await seguridad.verificar(
+            hash_guardado, body.password.get_secret_value(), settings.hash_concurrencia
+        )
+        return bool(usuario and valido and usuario.vigente and usuario.rol.vigente)
+
+    try:
+        valido = await identidad.intentar_login(
+            session, body.dni, direccion_de(request), settings.login_fallos_por_direccion, comprobar
+        )
+    except identidad.Frenado as error:
+        return respuesta_frenada(error)
+    if not valido:
         raise NoAutenticado(CREDENCIALES_INVALIDAS)
-    await identidad.olvidar_fallos(session, body.dni)
     return ok(emitir_sesion(settings, usuario), "Sesión iniciada correctamente")
 
 

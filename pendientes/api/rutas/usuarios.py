@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -32,7 +32,7 @@ from pendientes.api.esquemas_identidad import (
     UsuarioResponse,
 )
 from pendientes.api.respuesta import Respuesta, ok
-from pendientes.api.rutas.auth import emitir_sesion
+from pendientes.api.rutas.auth import direccion_de, emitir_sesion, respuesta_frenada
 from pendientes.db import models as m
 from pendientes.errores import Conflicto, DatosInvalidos, NoEncontrado
 
@@ -142,16 +142,32 @@ async def mi_usuario(usuario: UsuarioDep, session: SessionDep):
 
 @router.put("/usuario/password", response_model=Respuesta[LoginResponse], responses=ERRORES)
 async def cambiar_mi_password(
-    body: CambioPasswordRequest, usuario: UsuarioDep, session: SessionDep, settings: SettingsDep
+    body: CambioPasswordRequest,
+    usuario: UsuarioDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
 ):
     """Cambia la contraseña propia. Devuelve un token nuevo: los emitidos antes dejan de valer.
-    Los fallos de la contraseña actual cuentan para el bloqueo del DNI, como en el login."""
+    Los fallos de la contraseña actual cuentan para los límites del login (429 con Retry-After)."""
     fila = await _usuario(session, usuario.id)
-    await identidad.verificar_bloqueo(session, fila.dni)
-    if not seguridad.verificar_password(fila.password_hash, body.password_actual.get_secret_value()):
-        await identidad.registrar_fallo(session, fila.dni)
+    await session.commit()
+
+    async def comprobar() -> bool:
+        actual = body.password_actual.get_secret_value()
+        return await seguridad.verificar(fila.password_hash, actual, settings.hash_concurrencia)
+
+    try:
+        valida = await identidad.intentar_login(
+            session, fila.dni, direccion_de(request), settings.login_fallos_por_direccion, comprobar
+        )
+    except identidad.Frenado as error:
+        return respuesta_frenada(error)
+    if not valida:
         raise DatosInvalidos("la contraseña actual no es correcta", {"campo": "passwordActual"})
-    fila.password_hash = seguridad.hash_password(body.password_nueva.get_secret_value())
+    fila.password_hash = await seguridad.hashear(
+        body.password_nueva.get_secret_value(), settings.hash_concurrencia
+    )
     await identidad.guardar(session)
     return ok(emitir_sesion(settings, fila), "Contraseña cambiada correctamente")
 
@@ -330,7 +346,7 @@ async def crear_usuario(body: UsuarioCrear, _: AdminDep, session: SessionDep):
         nombre=body.nombre,
         dni=body.dni,
         email=body.email,
-        password_hash=seguridad.hash_password(body.password.get_secret_value()),
+        password_hash=await seguridad.hashear(body.password.get_secret_value()),
         rol_id=body.id_rol,
         empleado_id=body.empleado_id,
         vigente=body.activo,
@@ -358,7 +374,7 @@ async def editar_usuario(id: Id, body: UsuarioCambios, _: AdminDep, session: Ses
     if cambios.get("empleado_id") is not None:
         await _empleado(session, cambios["empleado_id"])
     if "password" in cambios:
-        usuario.password_hash = seguridad.hash_password(body.password.get_secret_value())
+        usuario.password_hash = await seguridad.hashear(body.password.get_secret_value())
     columnas = {"nombre": "nombre", "dni": "dni", "email": "email", "activo": "vigente"}
     columnas |= {"id_rol": "rol_id", "empleado_id": "empleado_id"}
     for campo, columna in columnas.items():
