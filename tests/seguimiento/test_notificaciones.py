@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from pendientes.db import models as m
 from tests.conftest import auth
+from tests.seguimiento.conftest import ESPERA
 
 LIMA = ZoneInfo("America/Lima")
-ESPERA = 10  # seconds a notification may take to reach its recipient before the test fails
 DEMO = [
     "administrador",
     "coordinadora",
@@ -142,26 +140,6 @@ async def test_aviso_manual_nace_no_leido_y_solo_lo_crea_un_admin(http, tokens):
         "/api/notificaciones", json={"usuarioId": yo}, headers=auth(tokens["administrador"])
     )
     assert sin_titulo.status_code == 422 and sin_titulo.json()["data"]["campo"] == "titulo"
-
-
-@pytest.fixture(scope="module")
-async def servidor(app):
-    """The same app behind a real uvicorn on a loopback port (WebSockets need a real server). The socket
-    listens before uvicorn starts, so a client may connect at once: no waiting for startup."""
-    escucha = socket.socket()
-    escucha.bind(("127.0.0.1", 0))
-    escucha.listen()
-    puerto = escucha.getsockname()[1]
-    servidor = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
-    tarea = asyncio.create_task(servidor.serve(sockets=[escucha]))
-    try:
-        await asyncio.wait_for(app.state.difusor.escuchando.wait(), ESPERA)
-    except TimeoutError:
-        raise AssertionError(f"the notification listener did not LISTEN within {ESPERA} s") from None
-    yield f"ws://127.0.0.1:{puerto}/ws"
-    servidor.should_exit = True
-    await asyncio.wait_for(tarea, ESPERA)
-    escucha.close()
 
 
 async def _recibir(ws, quien: str) -> dict:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Path, Query, WebSocket
 from fastapi.encoders import jsonable_encoder
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import func, select, update
 
 from pendientes.activities.persistencia import CANAL_NOTIFICACIONES
 from pendientes.api.deps import SessionDep, UsuarioActual, UsuarioDep, get_usuario_actual, requiere
+from pendientes.api.difusor import CIERRE_TOKEN, Conexion
 from pendientes.api.esquemas_seguimiento import NotificacionRequest, NotificacionResponse
 from pendientes.api.paginacion import Pagina, ParametrosPagina, paginar, parametros_pagina
 from pendientes.api.parcial import aplicar, cambios
@@ -21,6 +22,7 @@ from pendientes.db import models as m
 from pendientes.domain.enums import NotificationEstado, NotificationTipo
 from pendientes.domain.permisos import Permiso
 from pendientes.errores import DatosInvalidos, ErrorPendientes, NoEncontrado, SinPermiso
+from pendientes.seguridad import leer_token
 
 router = APIRouter(tags=["notificaciones"])
 Id = Annotated[int, Path(gt=0, le=2**63 - 1)]
@@ -176,26 +178,41 @@ async def eliminar(id: Id, session: SessionDep, usuario: UsuarioDep):
 @router.websocket("/ws")
 async def en_vivo(socket: WebSocket, token: Annotated[str | None, Query()] = None):
     """Notificaciones en vivo del usuario del token (`/ws?token=...` o cabecera Authorization).
-    Cada mensaje es una NotificacionResponse en JSON. Token inválido: cierre 4401."""
+    Cada mensaje es una NotificacionResponse en JSON. Token inválido al conectar: el handshake se rechaza
+    (HTTP 403, sin abrir el socket). Un socket abierto se cierra con 4401 cuando su token deja de valer
+    (cambio de contraseña, usuario desactivado o eliminado, rol eliminado, expiración), y con 1008 el más
+    antiguo de un usuario que abre más de `WS_MAX_POR_USUARIO`."""
     app = socket.app
-    bruto = token or socket.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    settings = app.state.settings
+    credenciales = HTTPAuthorizationCredentials(
+        scheme="Bearer",
+        credentials=token or socket.headers.get("authorization", "").removeprefix("Bearer ").strip(),
+    )
+
+    async def vigente() -> bool:
+        async with app.state.sessions() as session:
+            try:
+                return await get_usuario_actual(session, settings, credenciales) is not None
+            except ErrorPendientes:
+                return False
+
     async with app.state.sessions() as session:
         try:
-            credenciales = HTTPAuthorizationCredentials(scheme="Bearer", credentials=bruto)
-            usuario = await get_usuario_actual(session, app.state.settings, credenciales)
+            usuario = await get_usuario_actual(session, settings, credenciales)
         except ErrorPendientes:
-            await socket.close(code=4401, reason="token inválido o expirado")
+            await socket.close(code=CIERRE_TOKEN, reason="token inválido o expirado")
             return
     await socket.accept()
+    carga = leer_token(credenciales.credentials, settings.jwt_secret.get_secret_value())
+    conexion = Conexion(socket, usuario.id, vigente, carga.expira if carga else None)
     difusor = app.state.difusor
-    difusor.conectar(usuario.id, socket)
+    await difusor.conectar(conexion, settings.ws_max_por_usuario)
     try:
-        while True:
-            await socket.receive_text()  # the client may ping; we only push
-    except WebSocketDisconnect:
-        pass
+        # The client may ping; we only push. The raw receive also ends quietly when we closed the socket.
+        while (await socket.receive())["type"] != "websocket.disconnect":
+            pass
     finally:
-        difusor.desconectar(usuario.id, socket)
+        difusor.desconectar(conexion)
 
 
 async def cargar_para_envio(sessions, notificacion_id: int) -> dict | None:
