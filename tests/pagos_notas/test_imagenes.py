@@ -3,6 +3,7 @@ that removes files, and the file route that needs a token and the right to see t
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -208,3 +209,91 @@ async def test_sincronizar_404_403(http, h, nota):
     assert (await http.put(url, json=cuerpo, headers=h["tecnico2"])).status_code == 403
     assert (await http.put(url, json=cuerpo, headers=h["coordinadora"])).status_code == 403
     assert (await http.put(url, json=cuerpo)).status_code == 401
+
+
+# --- Bounds (README, Configuration): 20 files per upload, 50 images per note, 100 per pendiente, ------
+# --- 25 MiB per upload body -------------------------------------------------------------------------
+
+
+def test_limites_documentados(settings):
+    assert settings.max_imagenes_por_subida == 20
+    assert settings.max_imagenes_por_pendiente == 100
+    assert settings.max_subida_bytes == 25 * 1024 * 1024
+
+
+def _pngs(n: int) -> list[tuple[str, bytes, str]]:
+    return [(f"{i}.png", PNG, "image/png") for i in range(n)]
+
+
+async def _cuantas(http, h, nota_id: int) -> int:
+    return len((await http.get(f"/api/notas/{nota_id}/imagenes", headers=h["tecnico"])).json()["data"])
+
+
+def _limite_excedido(r, status: int = 422) -> str:
+    assert r.status_code == status, r.text
+    assert r.json()["code"] == status and r.json()["data"]["campo"] == "files"
+    return r.json()["message"]
+
+
+async def test_a_lo_sumo_20_archivos_por_subida(http, h, nota, subir):
+    assert "20" in _limite_excedido(await subir(nota["id"], *_pngs(21)))
+    assert await _cuantas(http, h, nota["id"]) == 0
+    assert (await subir(nota["id"], *_pngs(20))).status_code == 201
+
+
+async def test_a_lo_sumo_50_imagenes_por_nota(http, h, nota, subir):
+    for lote in (20, 20, 10):
+        assert (await subir(nota["id"], *_pngs(lote))).status_code == 201
+    assert "50" in _limite_excedido(await subir(nota["id"], *_pngs(1)))
+    assert await _cuantas(http, h, nota["id"]) == 50
+
+
+@contextlib.contextmanager
+def _con(app, **cambios):
+    """The app's settings changed for one block (monkeypatch cannot restore Starlette's State)."""
+    original = app.state.settings
+    app.state.settings = original.model_copy(update=cambios)
+    try:
+        yield
+    finally:
+        app.state.settings = original
+
+
+async def test_las_imagenes_de_todas_las_notas_de_un_pendiente_tienen_un_tope(app, http, h, nota, subir):
+    r = await http.post(
+        "/api/notas", json={"pendienteId": nota["pendienteId"], "nota": "más"}, headers=h["tecnico"]
+    )
+    otra = r.json()["data"]
+    with _con(app, max_imagenes_por_pendiente=3):
+        assert (await subir(nota["id"], *_pngs(2))).status_code == 201
+        assert "3" in _limite_excedido(await subir(otra["id"], *_pngs(2)))
+        assert (await subir(otra["id"], *_pngs(1))).status_code == 201
+        _limite_excedido(await subir(otra["id"], *_pngs(1)))
+        # A deleted note's images no longer count.
+        assert (await http.delete(f"/api/notas/{nota['id']}", headers=h["tecnico"])).status_code == 200
+        assert (await subir(otra["id"], *_pngs(2))).status_code == 201
+
+
+async def test_un_cuerpo_demasiado_grande_se_rechaza_antes_de_leerlo(app, http, h, nota, carpeta_uploads):
+    url = f"/api/notas/{nota['id']}/imagenes/upload"
+    leidos = 0
+
+    async def trozos():
+        """A 1 MiB body without a length, sent in 4 kB pieces: the server must stop reading at 64 kB."""
+        nonlocal leidos
+        yield b'--limite\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\n\r\n' + PNG
+        for _ in range(256):
+            leidos += 1
+            yield bytes(4096)
+
+    cabeceras = h["tecnico"] | {"content-type": "multipart/form-data; boundary=limite"}
+    with _con(app, max_subida_bytes=64 * 1024):
+        # Announced too large: refused on the Content-Length alone.
+        grande = {"content-length": str(64 * 1024 + 1)}
+        r = await http.post(url, content=b"x", headers=cabeceras | grande)
+        assert "65536" in _limite_excedido(r, 413)
+        # No length (chunked): refused once 64 KiB have arrived, not at the end of the stream.
+        r = await http.post(url, content=trozos(), headers=cabeceras)
+    assert "65536" in _limite_excedido(r, 413)
+    assert leidos <= 64 * 1024 // 4096 + 2
+    assert await _cuantas(http, h, nota["id"]) == 0

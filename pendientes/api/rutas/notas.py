@@ -17,12 +17,17 @@ from __future__ import annotations
 from pathlib import Path as Ruta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, UploadFile
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
+from starlette.types import Message
 
 from pendientes import almacen
 from pendientes.api.consultas import pendiente_visible, puede_ver
@@ -38,13 +43,13 @@ from pendientes.api.esquemas_pagos_notas import (
 )
 from pendientes.api.parcial import aplicar, cambios
 from pendientes.api.respuesta import Respuesta, ok
+from pendientes.config import Settings
 from pendientes.db import models as m
 from pendientes.domain.permisos import Permiso
 from pendientes.errores import DatosInvalidos, ErrorPendientes, NoEncontrado, SinPermiso
 
 router = APIRouter(tags=["notas"])
 NOTAS = "/api/notas"
-MAX_ARCHIVOS = 20
 
 ERRORES = {
     401: {"model": Respuesta[dict], "description": "Sin token o token inválido"},
@@ -282,7 +287,7 @@ async def sincronizar_imagenes(
     return ok(await _imagenes(session, nota_id), "Imágenes actualizadas correctamente")
 
 
-async def _leer_archivo(archivo: UploadFile, indice: int, maximo: int) -> tuple[bytes, almacen.Imagen]:
+async def _leer_archivo(archivo: StarletteUpload, indice: int, maximo: int) -> tuple[bytes, almacen.Imagen]:
     contenido = await archivo.read(maximo + 1)
     datos = {"campo": "files", "indice": indice, "archivo": archivo.filename}
     if len(contenido) > maximo:
@@ -293,25 +298,125 @@ async def _leer_archivo(archivo: UploadFile, indice: int, maximo: int) -> tuple[
     return contenido, imagen
 
 
+def _cuerpo_limitado(request: Request, maximo: int) -> Request:
+    """The request whose body is refused (413) once it passes `maximo` bytes: by its Content-Length before
+    reading anything, or while it streams (a chunked body has none), so nothing larger is ever parsed."""
+    demasiado = DemasiadoGrande(f"la subida supera el máximo de {maximo} bytes", {"campo": "files"})
+    largo = request.headers.get("content-length", "")
+    if largo.isdigit() and int(largo) > maximo:
+        raise demasiado
+    recibido = 0
+
+    async def recibir() -> Message:
+        nonlocal recibido
+        mensaje = await request.receive()
+        recibido += len(mensaje.get("body", b""))
+        if recibido > maximo:
+            raise demasiado
+        return mensaje
+
+    return Request(request.scope, recibir)
+
+
+async def _archivos(request: Request, settings: Settings) -> tuple[list[StarletteUpload], FormData]:
+    """The `files` parts of a bounded multipart body (at most `max_imagenes_por_subida`)."""
+    maximo = settings.max_imagenes_por_subida
+    falta = DatosInvalidos("envíe las imágenes como multipart/form-data, partes `files`", {"campo": "files"})
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise falta
+    limitada = _cuerpo_limitado(request, settings.max_subida_bytes)
+    try:
+        formulario = await limitada.form(max_files=maximo, max_fields=10)
+    except (MultiPartException, StarletteHTTPException) as error:
+        # Starlette reports its parser's refusals as a 400 whose detail is the parser's message.
+        detalle = str(getattr(error, "detail", None) or getattr(error, "message", ""))
+        mensaje = f"como máximo {maximo} archivos por subida" if "Too many files" in detalle else None
+        raise DatosInvalidos(mensaje or "multipart mal formado", {"campo": "files"}) from None
+    partes = formulario.getlist("files")
+    if not partes or not all(isinstance(p, StarletteUpload) for p in partes):
+        await formulario.close()
+        raise falta
+    return partes, formulario
+
+
+async def _cabe(session: AsyncSession, nota: m.PendienteNota, nuevas: int, maximo_pendiente: int) -> None:
+    """Room for `nuevas` images on the note (MAX_IMAGENES) and its pendiente (all its live notes)."""
+    img, nt = m.PendienteNotaImagen, m.PendienteNota
+    # Uploads to different notes of one pendiente queue here, so the two counts below stay true.
+    await session.execute(select(func.pg_advisory_xact_lock(_CERROJO_IMAGENES, nota.pendiente_id)))
+    en_nota = await session.scalar(select(func.count()).where(img.nota_id == nota.id))
+    en_pendiente = await session.scalar(
+        select(func.count())
+        .select_from(img)
+        .join(nt, nt.id == img.nota_id)
+        .where(nt.pendiente_id == nota.pendiente_id, nt.vigente.is_(True))
+    )
+    if en_nota + nuevas > MAX_IMAGENES:
+        raise DatosInvalidos(
+            f"la nota tiene {en_nota} imágenes: como máximo {MAX_IMAGENES} por nota", {"campo": "files"}
+        )
+    if en_pendiente + nuevas > maximo_pendiente:
+        raise DatosInvalidos(
+            f"el pendiente tiene {en_pendiente} imágenes: como máximo {maximo_pendiente} por pendiente",
+            {"campo": "files"},
+        )
+
+
+# First key of the two-int advisory lock that serialises uploads per pendiente (an arbitrary constant).
+_CERROJO_IMAGENES = 7301
+
+_CUERPO_SUBIDA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "Una o más imágenes (parte repetida `files`)",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
     NOTAS + "/{notaId}/imagenes/upload",
     status_code=201,
     response_model=Respuesta[list[ImagenResponse]],
-    responses={**ERRORES, 413: {"model": Respuesta[dict], "description": "Un archivo supera el máximo"}},
+    responses={
+        **ERRORES,
+        413: {"model": Respuesta[dict], "description": "Un archivo o la subida entera supera el máximo"},
+    },
+    openapi_extra=_CUERPO_SUBIDA,
 )
 async def subir_imagenes(
     nota_id: IdNota,
-    files: Annotated[list[UploadFile], File(description="Una o más imágenes (parte repetida `files`)")],
+    request: Request,
     usuario: UsuarioDep,
     session: SessionDep,
     settings: SettingsDep,
 ):
-    """Sube imágenes a la nota (autor o ADMINISTRAR); todas o ninguna. Devuelve las imágenes nuevas."""
+    """Sube imágenes a la nota (autor o ADMINISTRAR); todas o ninguna. Devuelve las imágenes nuevas.
+    Límites: `MAX_IMAGENES_POR_SUBIDA` archivos, 50 imágenes por nota, `MAX_IMAGENES_POR_PENDIENTE` por
+    pendiente (422); `MAX_IMAGEN_BYTES` por archivo y `MAX_SUBIDA_BYTES` por subida (413)."""
+    _autor_o_admin(usuario, await _nota(session, nota_id, usuario))
+    await session.commit()  # no connection held while a slow client sends its body
+    files, formulario = await _archivos(request, settings)
+    try:
+        leidos = [await _leer_archivo(f, i, settings.max_imagen_bytes) for i, f in enumerate(files)]
+    finally:
+        await formulario.close()
     nota = await _nota(session, nota_id, usuario, bloquear=True)
     _autor_o_admin(usuario, nota)
-    if len(files) > MAX_ARCHIVOS:
-        raise DatosInvalidos(f"como máximo {MAX_ARCHIVOS} archivos por subida", {"campo": "files"})
-    leidos = [await _leer_archivo(f, i, settings.max_imagen_bytes) for i, f in enumerate(files)]
+    await _cabe(session, nota, len(leidos), settings.max_imagenes_por_pendiente)
     nombres: list[str] = []
     try:
         for contenido, imagen in leidos:
