@@ -152,8 +152,8 @@ NOMBRADOS: tuple[Mutante, ...] = (
     Mutante(
         "cambio_de_password_no_cuenta_fallo",
         RUTAS_USUARIOS_PY,
-        "await identidad.registrar_fallo(session, fila.dni)",
-        "pass",
+        "valida = await identidad.intentar_login(",
+        "valida = await comprobar() if True else await identidad.intentar_login(",
         "a wrong passwordActual in a password change counts as a failed login for the DNI",
         (IDENTIDAD,),
         issue=True,
@@ -161,18 +161,18 @@ NOMBRADOS: tuple[Mutante, ...] = (
     Mutante(
         "bloqueo_tras_10_fallos",
         SEGURIDAD_PY,
-        "MAX_INTENTOS = 5",
-        "MAX_INTENTOS = 10",
-        "5 consecutive failed logins lock the DNI",
+        'FRENO_PAR = Freno("par", 5, timedelta(minutes=15), timedelta(minutes=15))',
+        'FRENO_PAR = Freno("par", 10, timedelta(minutes=15), timedelta(minutes=15))',
+        "5 failed logins of a DNI from one address lock that pair",
         (IDENTIDAD,),
         issue=True,
     ),
     Mutante(
         "bloqueo_de_30_segundos",
         SEGURIDAD_PY,
-        "BLOQUEO = timedelta(minutes=15)",
-        "BLOQUEO = timedelta(seconds=30)",
-        "a locked DNI stays locked for 15 minutes",
+        'FRENO_PAR = Freno("par", 5, timedelta(minutes=15), timedelta(minutes=15))',
+        'FRENO_PAR = Freno("par", 5, timedelta(minutes=15), timedelta(seconds=30))',
+        "a locked (DNI, address) pair stays locked for 15 minutes",
         (IDENTIDAD,),
         issue=True,
     ),
@@ -411,25 +411,25 @@ SEGURIDAD: tuple[Mutante, ...] = (
     Mutante(
         "ventana_de_30_segundos",
         SEGURIDAD_PY,
-        "VENTANA_INTENTOS = timedelta(minutes=15)",
-        "VENTANA_INTENTOS = timedelta(seconds=30)",
+        'FRENO_PAR = Freno("par", 5, timedelta(minutes=15), timedelta(minutes=15))',
+        'FRENO_PAR = Freno("par", 5, timedelta(seconds=30), timedelta(seconds=30))',
         "failures within 15 minutes add up",
         (IDENTIDAD,),
     ),
     Mutante(
         "bloqueo_ignorado",
         IDENTIDAD_PY,
-        "if hasta is not None and hasta > ahora:",
-        "if False:",
-        "a locked DNI answers 429, even with the right password",
+        "            where=not_(lleno),\n",
+        "",
+        "a full counter answers 429, even with the right password, without evaluating it",
         (IDENTIDAD,),
     ),
     Mutante(
         "bloqueo_al_sexto_fallo",
         IDENTIDAD_PY,
-        "if fallos >= seguridad.MAX_INTENTOS:",
-        "if fallos > seguridad.MAX_INTENTOS:",
-        "the 5th consecutive failure locks the DNI (not the 6th)",
+        "lleno = and_(t.fallos >= f.maximo, t.ultimo > ahora - f.espera)",
+        "lleno = and_(t.fallos > f.maximo, t.ultimo > ahora - f.espera)",
+        "the 5th failure locks the pair (not the 6th)",
         (IDENTIDAD,),
     ),
 )
@@ -481,4 +481,93 @@ INTEGRIDAD: tuple[Mutante, ...] = (
     ),
 )
 
-MUTANTES: tuple[Mutante, ...] = NOMBRADOS + DOMINIO + FLUJO + SEGURIDAD + INTEGRIDAD
+# --- Availability and abuse (issue 9 §4): login limits, hashing, sockets, uploads --------------------
+
+AUTH_PY = "pendientes/api/rutas/auth.py"
+DIFUSOR_PY = "pendientes/api/difusor.py"
+NOTAS_PY = "pendientes/api/rutas/notas.py"
+ABUSO = "tests/api/test_abuso.py"
+IMAGENES = "tests/pagos_notas/test_imagenes.py"
+
+DISPONIBILIDAD: tuple[Mutante, ...] = (
+    Mutante(
+        "contar_despues_de_evaluar",
+        IDENTIDAD_PY,
+        "            raise Frenado(espera)\n        tomadas.append(llave)\n"
+        "    if not await comprobar():\n        return False",
+        # The old race: check, evaluate, then count; concurrent attempts all pass the check.
+        "            raise Frenado(espera)\n        await _devolver(session, [llave])\n"
+        "        tomadas.append(llave)\n    if not await comprobar():\n        for llave in llaves:\n"
+        "            await _reservar(session, llave, ahora)\n        return False",
+        "50 concurrent tries at one (DNI, address) evaluate at most 5 wrong passwords",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "bloqueo_por_dni_en_todas_partes",
+        IDENTIDAD_PY,
+        '    par = f"{dni}@{direccion}"\n',
+        '    par = f"{dni}@todas"\n',
+        "failures from one address never lock the real user out at another",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "dni_bloqueo_duro",
+        SEGURIDAD_PY,
+        'FRENO_DNI = Freno("dni", 10, timedelta(minutes=15), timedelta(seconds=10))',
+        'FRENO_DNI = Freno("dni", 10, timedelta(minutes=15), timedelta(minutes=15))',
+        "beyond 10 failures a DNI is slowed to one try per 10 s, never locked",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "direccion_sin_limite",
+        IDENTIDAD_PY,
+        "        _Llave(seguridad.freno_direccion(fallos_por_direccion), direccion),",
+        "        _Llave(seguridad.freno_direccion(10**6), direccion),",
+        "one address fails at most LOGIN_FALLOS_POR_DIRECCION (30) logins in 15 minutes",
+        (IDENTIDAD,),
+    ),
+    Mutante(
+        "hash_en_el_bucle",
+        AUTH_PY,
+        "        valido = await seguridad.verificar(\n"
+        "            hash_guardado, body.password.get_secret_value(), settings.hash_concurrencia\n"
+        "        )",
+        "        valido = seguridad.verificar_password(hash_guardado, body.password.get_secret_value())",
+        "a login flood does not stall other requests: argon2 runs off the event loop",
+        (ABUSO,),
+    ),
+    Mutante(
+        "socket_sobrevive_al_cambio_de_credenciales",
+        DIFUSOR_PY,
+        '            await self.revalidar(None if carga == "*" else int(carga))',
+        "            pass",
+        "a socket closes (4401) when its user's password, vigente or role changes",
+        (SEGUIMIENTO,),
+    ),
+    Mutante(
+        "sockets_sin_tope",
+        DIFUSOR_PY,
+        "        while len(abiertas) > maximo:",
+        "        while len(abiertas) > maximo + 1000:",
+        "a user has at most WS_MAX_POR_USUARIO (5) sockets open: the oldest closes",
+        (SEGUIMIENTO,),
+    ),
+    Mutante(
+        "imagenes_sin_tope_por_pendiente",
+        NOTAS_PY,
+        "    if en_pendiente + nuevas > maximo_pendiente:",
+        "    if False:",
+        "a pendiente holds at most MAX_IMAGENES_POR_PENDIENTE images across its notes",
+        (IMAGENES,),
+    ),
+    Mutante(
+        "subida_sin_tope_de_cuerpo",
+        NOTAS_PY,
+        "        if recibido > maximo:",
+        "        if False:",
+        "an upload body larger than MAX_SUBIDA_BYTES is refused while it streams (413)",
+        (IMAGENES,),
+    ),
+)
+
+MUTANTES: tuple[Mutante, ...] = NOMBRADOS + DOMINIO + FLUJO + SEGURIDAD + INTEGRIDAD + DISPONIBILIDAD
