@@ -22,6 +22,9 @@ from hypothesis import strategies as st
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from pendientes.db.migrate import upgrade
+from tests.conftest import create_database
+
 # Start-up is a few seconds; this only bounds a server that will never answer.
 SALUD_SEGUNDOS = 60
 ESPERA = 20  # seconds any single request may take before the test fails
@@ -36,14 +39,17 @@ def _puerto() -> int:
 
 
 @pytest.fixture(scope="module")
-async def api(settings, tmp_path_factory, demo):
-    """`uvicorn pendientes.api.main:app` on a free port, on the session's database. Every client here is
-    127.0.0.1, so the per-address login limit is lifted (it has tests of its own in tests/identidad):
-    this module measures what the server does with the logins it does evaluate."""
+async def api(postgres_server_url, settings, tmp_path_factory):
+    """`uvicorn pendientes.api.main:app` on a free port, on a database of its own: the hundreds of failed
+    logins sent here from 127.0.0.1 must not count against the other tests' logins from that address.
+    The per-address login limit is lifted (it has tests of its own in tests/identidad): this module
+    measures what the server does with the logins it does evaluate."""
+    url = create_database(postgres_server_url, "abuso")
+    upgrade(url)
     puerto = _puerto()
     env = dict(
         os.environ,
-        DATABASE_URL=settings.database_url,
+        DATABASE_URL=url,
         TEMPORAL_ADDRESS=settings.temporal_address,
         TEMPORAL_TASK_QUEUE=settings.temporal_task_queue,
         JWT_SECRET=settings.jwt_secret.get_secret_value(),
