@@ -55,6 +55,8 @@ _POR_TIPO: dict[str, type[ErrorPendientes]] = {
     "TecnicoInvalido": DatosInvalidos,
     # Postgres refused a value inside an activity (e.g. a NUL character): the input is at fault.
     "DataError": DatosInvalidos,
+    # The activity's database stayed unreachable through its retries.
+    "BaseDeDatosNoDisponible": NoDisponible,
     "NoEncontrado": NoEncontrado,
     "ClaveReutilizada": DatosInvalidos,
 }

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pydantic.alias_generators import to_camel
 from sqlalchemy import any_, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -38,6 +42,12 @@ from pendientes.workflows.pendiente import (
 
 TECNICO_INVALIDO = "TecnicoInvalido"
 SIN_PERMISO = "SinPermiso"
+ERROR_INTERNO = "ErrorInterno"
+BD_NO_DISPONIBLE = "BaseDeDatosNoDisponible"
+MENSAJE_VALOR = "un valor enviado no se puede guardar (caracteres o rango no válidos)"
+MENSAJE_CONFLICTO = "el cambio hace referencia a datos que no existen o choca con datos existentes"
+MENSAJE_INTERNO = "error interno al guardar el cambio"
+MENSAJE_NO_DISPONIBLE = "la base de datos no está disponible"
 # Postgres channel on which new notifications are announced as "<usuario_id>:<notificacion_id>".
 CANAL_NOTIFICACIONES = "notificaciones"
 ABREN_SESION = frozenset({Accion.COMENZAR, Accion.CONTINUAR, Accion.RETOMAR})
@@ -48,6 +58,40 @@ CIERRAN_SESION = frozenset(
 
 def _rechazo(mensaje: str, tipo: str = DATOS_INVALIDOS) -> ApplicationError:
     return ApplicationError(mensaje, type=tipo, non_retryable=True)
+
+
+def _campo(error: DBAPIError) -> dict[str, str] | None:
+    """The API name of the column Postgres names (`cliente_id` -> clienteId), when it names one."""
+    diag = getattr(error.orig, "diag", None)
+    columna = getattr(diag, "column_name", None)
+    restriccion, tabla = getattr(diag, "constraint_name", None), getattr(diag, "table_name", None)
+    if not columna and restriccion and tabla and restriccion.endswith("_fkey"):
+        columna = restriccion.removeprefix(f"{tabla}_").removesuffix("_fkey")
+    return {"campo": to_camel(columna)} if columna else None
+
+
+@contextmanager
+def sin_internos() -> Iterator[None]:
+    """A database error leaves the activity as a fixed message (and the field when Postgres names it):
+    never str() of the exception, which carries the SQL and its bound parameters (the PPPoE user, the
+    ciphertext) into the answer and, through the failure, into the workflow history."""
+    try:
+        yield
+    except (IntegrityError, DataError) as error:
+        activity.logger.warning("value refused by the database: %s", type(error.orig).__name__)
+        mensaje = MENSAJE_CONFLICTO if isinstance(error, IntegrityError) else MENSAJE_VALOR
+        detalles = [d] if (d := _campo(error)) else []
+        raise ApplicationError(mensaje, *detalles, type=DATOS_INVALIDOS, non_retryable=True) from None
+    except UnicodeError as error:
+        activity.logger.warning("text not encodable for the database: %s", type(error).__name__)
+        raise ApplicationError(MENSAJE_VALOR, type=DATOS_INVALIDOS, non_retryable=True) from None
+    except ProgrammingError:
+        activity.logger.error("database statement refused (a bug): see the statement in the code")
+        raise ApplicationError(MENSAJE_INTERNO, type=ERROR_INTERNO, non_retryable=True) from None
+    except StatementError as error:
+        # Connection lost, server restarting...: retried, but without the statement in the failure.
+        activity.logger.warning("database unavailable: %s", type(error.orig).__name__)
+        raise ApplicationError(MENSAJE_NO_DISPONIBLE, type=BD_NO_DISPONIBLE) from None
 
 
 def _cabecera_editada(cambio: Cambio) -> dict[str, object]:
@@ -119,31 +163,32 @@ class PersistenciaActivities:
     @activity.defn(name=REGISTRAR_PENDIENTE)
     async def registrar_pendiente(self, inicio: InicioPendiente) -> EstadoVivo:
         """Insert the row, its detail and the 'crear' historial entry; a retry finds them and returns."""
-        await self._verificar_actor(inicio.pendiente_id, "crear", inicio.actor, inicio.firma)
+        with sin_internos():
+            await self._verificar_actor(inicio.pendiente_id, "crear", inicio.actor, inicio.firma)
+            return await self._registrar(inicio)
+
+    async def _registrar(self, inicio: InicioPendiente) -> EstadoVivo:
         datos = inicio.datos
-        try:
-            async with self._sessions.begin() as s:
-                insertado = await s.scalar(
-                    insert(m.Pendiente)
-                    .values(
-                        id=inicio.pendiente_id,
-                        cliente_id=datos.cliente_id,
-                        registrado_por=datos.registrado_por,
-                        tipo=datos.tipo,
-                        lugar=datos.lugar,
-                        prioridad=datos.prioridad,
-                        empresa=datos.empresa,
-                        direccion=datos.direccion,
-                        fecha_pendiente=datos.fecha_pendiente,
-                    )
-                    .on_conflict_do_nothing(index_elements=["id"])
-                    .returning(m.Pendiente.id)
+        async with self._sessions.begin() as s:
+            insertado = await s.scalar(
+                insert(m.Pendiente)
+                .values(
+                    id=inicio.pendiente_id,
+                    cliente_id=datos.cliente_id,
+                    registrado_por=datos.registrado_por,
+                    tipo=datos.tipo,
+                    lugar=datos.lugar,
+                    prioridad=datos.prioridad,
+                    empresa=datos.empresa,
+                    direccion=datos.direccion,
+                    fecha_pendiente=datos.fecha_pendiente,
                 )
-                if insertado is not None:
-                    await self._insertar_detalle(s, inicio)
-                return await self._leer(s, inicio.pendiente_id)
-        except IntegrityError as error:
-            raise _rechazo(f"datos inválidos para el pendiente: {error.orig.diag.message_primary}") from None
+                .on_conflict_do_nothing(index_elements=["id"])
+                .returning(m.Pendiente.id)
+            )
+            if insertado is not None:
+                await self._insertar_detalle(s, inicio)
+            return await self._leer(s, inicio.pendiente_id)
 
     async def _insertar_detalle(self, s: AsyncSession, inicio: InicioPendiente) -> None:
         datos = inicio.datos
@@ -168,20 +213,19 @@ class PersistenciaActivities:
         """Apply one accepted change with its historial row, unless the committed record says otherwise:
         the same change already committed (a retry) or another change holding its seq (Postgres ahead
         of the workflow). Then nothing is written and the committed record is returned to adopt."""
-        try:
+        # Bad references or values can never succeed on retry: refused instead of retried forever.
+        with sin_internos():
             return await self._aplicar(cambio)
-        except IntegrityError as error:
-            # Bad references can never succeed on retry: refuse instead of retrying forever.
-            raise _rechazo(f"cambio inválido: {error.orig.diag.message_primary}") from None
 
     @activity.defn(name=LEER_COMPROMETIDO)
     async def leer_comprometido(self, pendiente_id: int) -> ResultadoCambio:
         """The committed record of a pendiente, for a workflow that must catch up with it."""
-        async with self._sessions() as s:
-            fila = await s.get(m.Pendiente, pendiente_id)
-            if fila is None:
-                raise _rechazo(f"el pendiente {pendiente_id} no existe", "NoEncontrado")
-            return await registro_comprometido(s, fila, desde_seq=None, aplicado=False)
+        with sin_internos():
+            async with self._sessions() as s:
+                fila = await s.get(m.Pendiente, pendiente_id)
+                if fila is None:
+                    raise _rechazo(f"el pendiente {pendiente_id} no existe", "NoEncontrado")
+                return await registro_comprometido(s, fila, desde_seq=None, aplicado=False)
 
     async def _aplicar(self, cambio: Cambio) -> ResultadoCambio:
         if cambio.origen is OrigenCambio.UPDATE:
@@ -253,6 +297,10 @@ class PersistenciaActivities:
     @activity.defn(name=CARGAR_ACTOR)
     async def cargar_actor(self, usuario_id: int) -> ActorMsg | None:
         """The active user and the current permissions of their role, as a signal's actor."""
+        with sin_internos():
+            return await self._actor(usuario_id)
+
+    async def _actor(self, usuario_id: int) -> ActorMsg | None:
         async with self._sessions() as s:
             fila = (
                 await s.execute(

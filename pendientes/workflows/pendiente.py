@@ -84,12 +84,20 @@ _PERSISTENCIA = dict(
 )
 
 
+# The refusals our activities raise on purpose, with messages written for the user.
+_RECHAZOS_DE_ACTIVIDAD = frozenset(
+    {DATOS_INVALIDOS, CLAVE_REUTILIZADA, NO_ENCONTRADO, "SinPermiso", "TecnicoInvalido"}
+)
+
+
 def _error_actividad(error: ActivityError) -> ApplicationError:
-    """An activity's refusal (e.g. an invalid technician) becomes the update's error."""
+    """An activity's refusal (e.g. an invalid technician) becomes the update's error. Anything else (an
+    exception the SDK converted, whose message may quote SQL and its parameters) becomes a fixed
+    message: the update's failure is stored in the history and shown to the caller."""
     causa = error.cause
-    if isinstance(causa, ApplicationError):
+    if isinstance(causa, ApplicationError) and causa.type in _RECHAZOS_DE_ACTIVIDAD:
         return ApplicationError(causa.message, *causa.details, type=causa.type, non_retryable=True)
-    return ApplicationError(str(error), type="ErrorInterno", non_retryable=True)
+    return ApplicationError("error interno al guardar el cambio", type="ErrorInterno", non_retryable=True)
 
 
 @workflow.defn
