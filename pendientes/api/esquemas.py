@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     SecretStr,
+    field_validator,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -57,11 +59,21 @@ def _a_lima(valor: Any) -> Any:
 
 # Work is scheduled in this life: far-off years are typos, and near year 1 or 9999 an offset overflows.
 ANIO_MINIMO, ANIO_MAXIMO = 1900, 2999
+# A field-work date (fechaPendiente, nuevaFecha) starts in 2000: before 1908 Lima's offset is local mean
+# time (-05:08:12), which Temporal's search attributes refuse and a round trip shifts by seconds; from
+# 2000 on (tzdata) Lima is always -05:00.
+ANIO_MINIMO_TRABAJO = 2000
 
 
 def _anio_razonable(valor: date) -> date:
     if not ANIO_MINIMO <= valor.year <= ANIO_MAXIMO:
         raise ValueError(f"el año debe estar entre {ANIO_MINIMO} y {ANIO_MAXIMO}")
+    return valor
+
+
+def _anio_de_trabajo(valor: datetime) -> datetime:
+    if valor.astimezone(LIMA).year < ANIO_MINIMO_TRABAJO:
+        raise ValueError(f"la fecha debe ser del año {ANIO_MINIMO_TRABAJO} o posterior")
     return valor
 
 
@@ -74,20 +86,45 @@ FechaHora = Annotated[
 ]
 
 
-def _sin_nul(valor: str) -> str:
-    if "\x00" in valor:
-        raise ValueError("no puede contener el carácter NUL")
+# A date of field work the workflow schedules and shows in Temporal (see ANIO_MINIMO_TRABAJO).
+FechaTrabajo = Annotated[FechaHora, AfterValidator(_anio_de_trabajo)]
+
+# Characters no text column or payload can hold: NUL (Postgres text refuses it) and a lone UTF-16
+# surrogate (JSON's "\\ud800" parses to one, and it cannot be encoded as UTF-8 for Postgres or Temporal).
+_NO_GUARDABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def guardable(valor: Any) -> Any:
+    """Refuse a text (or a list of texts) with a character that cannot be stored. Dicts are left to
+    the nested model that validates them, so its error names the inner field."""
+    if isinstance(valor, str) and _NO_GUARDABLE.search(valor):
+        raise ValueError("contiene un carácter que no se puede guardar (NUL o un sustituto UTF-16 suelto)")
+    if isinstance(valor, list | tuple):
+        for elemento in valor:
+            guardable(elemento)
     return valor
 
 
 # Free text that Postgres can store: refused here, it never reaches a workflow's state.
-Texto = Annotated[str, AfterValidator(_sin_nul)]
+Texto = Annotated[str, AfterValidator(guardable)]
 
 # A database id: positive and within Postgres' bigint, so no id ever reaches SQL out of range.
 Id = Annotated[int, Field(gt=0, le=2**63 - 1)]
+# A pendiente's version (its change count, an integer column): a bigger number is a client's mistake.
+VERSION_MAXIMA = 2**31 - 1
 
 
-class Camel(BaseModel):
+class Limpio(BaseModel):
+    """A body whose every text field is storable: checked once here for all fields, so the 422 names
+    the field whatever model it belongs to."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _guardable(cls, valor: Any) -> Any:
+        return guardable(valor)
+
+
+class Camel(Limpio):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
@@ -149,7 +186,7 @@ class CrearPendienteRequest(Camel):
     prioridad: PrioridadPendiente
     empresa: EmpresaPendiente | None = None
     direccion: Texto | None = Field(default=None, max_length=200)
-    fecha_pendiente: FechaHora | None = None
+    fecha_pendiente: FechaTrabajo | None = None
     # Accepted for compatibility; the registrant is the authenticated user's empleado when linked.
     registrado_por_id: Id | None = None
     # The create body cannot choose the lifecycle: only the initial values are accepted.
@@ -182,7 +219,7 @@ class PendienteResponse(Camel):
     version: int
 
 
-class AccionRequest(BaseModel):
+class AccionRequest(Limpio):
     """Data an action may need; which fields each action requires is domain data (DATOS_REQUERIDOS).
     Old spellings are accepted (idAsignado, ppoeUser, ppoePassword, cause)."""
 
@@ -197,7 +234,7 @@ class AccionRequest(BaseModel):
     motivo: str | None = Field(
         default=None, max_length=500, validation_alias=AliasChoices("motivo", "cause", "causa")
     )
-    nueva_fecha: FechaHora | None = Field(default=None, validation_alias=AliasChoices("nuevaFecha"))
+    nueva_fecha: FechaTrabajo | None = Field(default=None, validation_alias=AliasChoices("nuevaFecha"))
     vlan: int | None = Field(default=None, ge=1, le=4094)
     pppoe_usuario: str | None = Field(
         default=None,
@@ -211,7 +248,7 @@ class AccionRequest(BaseModel):
         max_length=100,
         validation_alias=AliasChoices("pppoePassword", "ppoePassword"),
     )
-    version: int | None = Field(default=None, ge=0)
+    version: int | None = Field(default=None, ge=0, le=VERSION_MAXIMA)
 
 
 class CambioResponse(Camel):
@@ -377,10 +414,10 @@ class EditarPendienteRequest(Camel):
     prioridad: PrioridadPendiente | None = None
     lugar: LugarPendiente | None = None
     empresa: EmpresaPendiente | None = None
-    fecha_pendiente: FechaHora | None = None
+    fecha_pendiente: FechaTrabajo | None = None
     cliente_id: Id | None = None
     # Optimistic concurrency, like `If-Match`.
-    version: int | None = Field(default=None, ge=0)
+    version: int | None = Field(default=None, ge=0, le=VERSION_MAXIMA)
 
 
 class DetalleRequest(DetalleAveriaIn, DetalleInternetIn, DetalleRecojoIn, DetalleTrasladoIn):

@@ -44,15 +44,8 @@ def no_nulos(*campos: str) -> Any:
 
 
 class Entrada(Camel):
-    """A request body. Postgres text cannot hold NUL, so a NUL anywhere is a 422 naming the field
-    (instead of a database error)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _sin_nul(cls, valor: Any) -> Any:
-        if isinstance(valor, str) and "\x00" in valor:
-            raise ValueError("contiene un carácter nulo")
-        return valor
+    """A request body. Like every Camel model, a NUL or a lone surrogate in any text is a 422 naming
+    the field (instead of a database or encoding error)."""
 
 
 def Texto(maximo: int) -> Any:  # noqa: N802 - reads like a type in the models below

@@ -69,6 +69,13 @@ def instalar_manejadores(app: FastAPI) -> None:
         log.info("value refused by the database: %s", type(exc.orig).__name__)
         return _error(422, "un valor enviado no es válido (caracteres o rango)", {"campo": "body"})
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def _texto_no_codificable(_: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        # A text no validator caught (a lone surrogate from JSON) cannot be encoded for Postgres,
+        # Temporal or a hash: the input is at fault. The text itself is never logged.
+        log.info("text not encodable as %s", exc.encoding)
+        return _error(422, "un texto enviado contiene caracteres no válidos", {"campo": "body"})
+
     @app.exception_handler(PoolTimeout)
     async def _saturado(_: Request, exc: PoolTimeout) -> JSONResponse:
         log.warning("database pool exhausted")

@@ -161,7 +161,8 @@ async def cambiar_estado(
     accion = _unica(accion_hacia(situacion, nuevo_estado), nuevo_estado, fila.estado)
     cuerpo = cuerpo or AccionRequest()
     if motivo and not cuerpo.motivo:
-        cuerpo = cuerpo.model_copy(update={"motivo": motivo})
+        # Validated like the body's (a query string can carry a NUL, %00).
+        cuerpo = cuerpo.model_copy(update={"motivo": validar(AccionRequest, {"motivo": motivo}).motivo})
     return await _accionar(id, accion, cuerpo, usuario, session, comandos, cifrador, idempotency_key)
 
 

@@ -19,6 +19,8 @@ from pendientes.api.consultas import leer_pendiente, listar_pendientes, pendient
 from pendientes.api.deps import ComandosDep, SessionDep, UsuarioActual, UsuarioDep, requiere
 from pendientes.api.esquemas import (
     DETALLE_POR_TIPO,
+    VERSION_MAXIMA,
+    AccionRequest,
     CrearPendienteRequest,
     EditarPendienteRequest,
     FiltroPendienteRequest,
@@ -71,8 +73,11 @@ def version_esperada(if_match: str | None, version: int | None = None) -> int | 
     if version is not None or not if_match:
         return version
     limpio = if_match.removeprefix("W/").strip('"')
-    if not (limpio.isascii() and limpio.isdigit()):
-        raise DatosInvalidos("If-Match debe ser la versión del pendiente", {"campo": "If-Match"})
+    # Bounded before int(): a version is an integer column, and Python refuses > 4,300 digits.
+    if not (limpio.isascii() and limpio.isdigit() and len(limpio) <= 10 and int(limpio) <= VERSION_MAXIMA):
+        raise DatosInvalidos(
+            f"If-Match debe ser la versión del pendiente (0 a {VERSION_MAXIMA})", {"campo": "If-Match"}
+        )
     return int(limpio)
 
 
@@ -377,7 +382,7 @@ async def eliminar_pendiente(
     await pendiente_visible(session, id, usuario)
     orden = OrdenAccion(
         actor=usuario.actor(),
-        motivo=motivo,
+        motivo=validar(AccionRequest, {"motivo": motivo}).motivo,
         clave=clave_de(usuario, idempotency_key),
         version=version_esperada(if_match),
     )

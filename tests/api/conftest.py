@@ -1,0 +1,5 @@
+"""Fixtures shared with the action tests: pendientes moved to any state by the real workflow."""
+
+from __future__ import annotations
+
+from tests.acciones.conftest import crear, personas  # noqa: F401
