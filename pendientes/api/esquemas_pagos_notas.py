@@ -25,6 +25,18 @@ Referencia = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 TextoNota = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 
 MAX_IMAGENES = 50
+# Payments are recorded for work of this system's era: an earlier date is a typo (year 1, 0202...).
+FECHA_PAGO_MINIMA = date(2000, 1, 1)
+
+
+def _desde_minima(valor: date) -> date:
+    if valor < FECHA_PAGO_MINIMA:
+        raise ValueError(f"la fecha de pago no puede ser anterior a {FECHA_PAGO_MINIMA.isoformat()}")
+    return valor
+
+
+# Not in the future either: that depends on today's date in Lima, checked by the route.
+FechaPago = Annotated[date, AfterValidator(_desde_minima)]
 IGNORADO = "Ignorado: el empleado es siempre el del usuario autenticado"
 
 
@@ -38,7 +50,9 @@ class PagoCrear(Camel):
     )
     pendiente_id: Id
     monto: MontoIn
-    fecha_pago: date | None = Field(default=None, description="Por defecto hoy (America/Lima); no futura")
+    fecha_pago: FechaPago | None = Field(
+        default=None, description="Por defecto hoy (America/Lima); desde 2000-01-01 y no futura"
+    )
     metodo_pago: MetodoPago
     referencia: Referencia | None = None
 
@@ -50,7 +64,7 @@ class PagoCambios(Camel):
     cliente_id: Id | None = None
     pendiente_id: Id | None = None
     monto: MontoIn | None = None
-    fecha_pago: date | None = None
+    fecha_pago: FechaPago | None = None
     metodo_pago: MetodoPago | None = None
     referencia: Referencia | None = None
 

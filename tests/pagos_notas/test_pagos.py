@@ -11,6 +11,7 @@ import pytest
 from pendientes.db import models as m
 
 HOY = lambda: datetime.now(ZoneInfo("America/Lima")).date()  # noqa: E731
+REGLA_REGISTRADOR = "solo quien registró el pago o un administrador pueden cambiarlo o anularlo"
 
 
 def cuerpo(pendiente_id: int, **extra) -> dict:
@@ -111,6 +112,40 @@ async def test_422_nombra_el_campo(http, h, pendiente, cambio, nombre):
     r = await http.post("/api/pagos", json=cuerpo(pendiente, **cambio), headers=h["tecnico"])
     assert r.status_code == 422, r.text
     assert campo(r) == nombre
+
+
+@pytest.mark.parametrize("fecha", ["0001-01-01", "1900-06-15", "1999-12-31"])
+async def test_fecha_anterior_a_2000_se_rechaza(http, h, pendiente, pagar, fecha):
+    r = await http.post("/api/pagos", json=cuerpo(pendiente, fechaPago=fecha), headers=h["tecnico"])
+    assert r.status_code == 422 and campo(r) == "fechaPago", r.text
+    pago = await pagar(pendiente)
+    r = await http.put(f"/api/pagos/{pago['id']}", json={"fechaPago": fecha}, headers=h["tecnico"])
+    assert r.status_code == 422 and campo(r) == "fechaPago", r.text
+    # The first day allowed.
+    assert (await pagar(pendiente, fechaPago="2000-01-01"))["fechaPago"] == "2000-01-01"
+
+
+async def test_solo_quien_registro_o_un_administrador_cambian_el_pago(http, h, pendiente, pagar, cuenta):
+    """Accounting registers a payment on the technician's pendiente: the technician (who sees the
+    pendiente and holds REGISTRAR_PAGO) may neither edit nor annul it; accounting and ADMINISTRAR may."""
+    pago = await pagar(pendiente, rol="contabilidad", referencia="OP-CONT")
+    url = f"/api/pagos/{pago['id']}"
+    otro_cobrador = await cuenta("REGISTRAR_PAGO", "VER_TODOS")
+    for headers in (h["tecnico"], otro_cobrador):
+        editar = await http.put(url, json={"monto": "1.00"}, headers=headers)
+        anular = await http.delete(url, headers=headers)
+        for r in (editar, anular):
+            assert r.status_code == 403, r.text
+            assert (
+                r.json()["message"]
+                == "solo quien registró el pago o un administrador pueden cambiarlo o anularlo"
+            )
+            assert "ADMINISTRAR" in r.json()["data"]["permisos"]
+    assert (await http.get(url, headers=h["contabilidad"])).json()["data"] == pago  # untouched
+    r = await http.put(url, json={"monto": "55.00"}, headers=h["contabilidad"])
+    assert r.status_code == 200 and r.json()["data"]["monto"] == 55.0
+    assert (await http.delete(url, headers=h["administrador"])).status_code == 200
+    assert (await http.get(url, headers=h["contabilidad"])).status_code == 404
 
 
 async def test_fecha_por_defecto_hoy_y_nunca_futura(http, h, pendiente, pagar):
@@ -221,14 +256,15 @@ async def test_pagos_de_un_pendiente(http, h, pendiente, pagar):
 
 async def test_editar_parcial_con_historial(http, h, pendiente, pagar, historial_de, empleado):
     pago = await pagar(pendiente, referencia="OP-1", rol="tecnico")
+    # An administrator may edit a payment someone else registered.
     r = await http.put(
-        f"/api/pagos/{pago['id']}", json={"monto": "60.00", "empleadoId": 1}, headers=h["contabilidad"]
+        f"/api/pagos/{pago['id']}", json={"monto": "60.00", "empleadoId": 1}, headers=h["administrador"]
     )
     assert r.status_code == 200, r.text
     editado = r.json()["data"]
     assert editado == {**pago, "monto": 60.0}  # only monto changed; the registrant stays
     [entrada] = await historial_de(pendiente, "pago_editado")
-    assert entrada.empleado_id == empleado["contabilidad"]
+    assert entrada.empleado_id == empleado["administrador"]
     assert entrada.detalles == f"pago {pago['id']}: monto 50.00 → 60.00"
 
     r = await http.put(f"/api/pagos/{pago['id']}", json={"referencia": None}, headers=h["tecnico"])

@@ -3,7 +3,9 @@
 - Writing needs REGISTRAR_PAGO and seeing the pendiente (VER_TODOS, or VER_DETALLE on one's own).
   The registrant is always the authenticated user's empleado; a body `empleadoId` is ignored.
 - `clienteId` must be the pendiente's cliente (422 naming it); when absent it is taken from the pendiente.
-- `monto` is positive with at most 2 decimals; `fechaPago` defaults to today in Lima and cannot be future.
+- `monto` is positive with at most 2 decimals; `fechaPago` defaults to today in Lima, from 2000-01-01 and
+  never in the future.
+- Only the registrant, or a holder of ADMINISTRAR, edits or annuls a payment (as with notas).
 - Reading needs REGISTRAR_PAGO, VER_TODOS or VER_DETALLE, and shows the payments of the pendientes the
   caller can see plus the ones the caller registered.
 - Every create, edit and delete appends a historial row to the pendiente in the same transaction."""
@@ -207,6 +209,17 @@ def _cliente_de(pendiente: m.Pendiente, cliente_id: int | None) -> int:
     return pendiente.cliente_id
 
 
+def _registrador_o_admin(usuario: UsuarioActual, pago: m.Pago) -> None:
+    """Like notas: a payment is changed or annulled only by whoever registered it, or ADMINISTRAR
+    (a technician must not rewrite what accounting registered on their pendiente)."""
+    if usuario.tiene(Permiso.ADMINISTRAR) or usuario.empleado_id == pago.empleado_id:
+        return
+    raise SinPermiso(
+        "solo quien registró el pago o un administrador pueden cambiarlo o anularlo",
+        {"registradorId": pago.empleado_id, "permisos": [Permiso.ADMINISTRAR]},
+    )
+
+
 def _fecha(fecha: date | None) -> date:
     hoy = datetime.now(LIMA).date()
     if fecha is not None and fecha > hoy:
@@ -277,11 +290,12 @@ def _diferencias(pago: m.Pago, nuevos: dict[str, Any]) -> list[str]:
 
 @router.put("/{id}", response_model=Respuesta[PagoResponse], responses=ERRORES)
 async def editar_pago(id: IdPath, body: PagoCambios, usuario: Cobrador, session: SessionDep):
-    """Cambio parcial; las reglas del alta valen para los valores resultantes. Si cambia de pendiente,
-    ambos pendientes reciben su entrada de historial."""
+    """Cambio parcial (quien lo registró o ADMINISTRAR); las reglas del alta valen para los valores
+    resultantes. Si cambia de pendiente, ambos pendientes reciben su entrada de historial."""
     _empleado_de(usuario)
     pago = await _pago_vigente(session, id)
     origen = await _pendiente(session, pago.pendiente_id, usuario)
+    _registrador_o_admin(usuario, pago)
     enviados = cambios(body, OBLIGATORIOS)
     enviados.pop("empleado_id", None)
     destino = origen
@@ -309,10 +323,12 @@ async def editar_pago(id: IdPath, body: PagoCambios, usuario: Cobrador, session:
 
 @router.delete("/{id}", response_model=Respuesta[None], responses=ERRORES)
 async def anular_pago(id: IdPath, usuario: Cobrador, session: SessionDep):
-    """Baja lógica: el pago deja de listarse y de leerse por id; queda su rastro en el historial."""
+    """Baja lógica (quien lo registró o ADMINISTRAR): el pago deja de listarse y de leerse por id; queda
+    su rastro en el historial."""
     _empleado_de(usuario)
     pago = await _pago_vigente(session, id)
     pendiente = await _pendiente(session, pago.pendiente_id, usuario)
+    _registrador_o_admin(usuario, pago)
     pago.vigente = False
     _anotar(session, pendiente, usuario, "pago_anulado", f"pago {pago.id} anulado: {_resumen(pago)}")
     await session.commit()
