@@ -28,4 +28,5 @@ USER app
 
 EXPOSE 8000
 
-CMD ["uvicorn", "pendientes.api.main:app", "--host", "0.0.0.0", "--port", "8000"]
+# --no-server-header: answers do not name the server software.
+CMD ["uvicorn", "pendientes.api.main:app", "--no-server-header", "--host", "0.0.0.0", "--port", "8000"]

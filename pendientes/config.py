@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     update_timeout_seconds: float = Field(default=10.0, gt=0)
     # The reconciler (row vs workflow) runs on a Temporal Schedule this often; 0 turns the schedule off.
     reconciliador_minutos: int = Field(default=10, ge=0)
+    # /docs, /redoc and /openapi.json. Unset: served, except in production (there, set it true to serve them).
+    api_docs_enabled: bool | None = None
+    # Strict-Transport-Security max-age sent in production (which runs behind a TLS proxy); 0: not sent.
+    hsts_max_age_seconds: int = Field(default=31_536_000, ge=0)
 
     @model_validator(mode="after")
     def _secrets_required_in_production(self) -> Settings:

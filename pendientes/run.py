@@ -262,10 +262,14 @@ def _arrancar(sup: Supervisor, settings: Settings) -> None:
     if settings.demo_data:
         total = asyncio.run(_sembrar(settings))
         log.info("demo data loaded (%d pendientes)", total)
-    comando_api = [python, "-m", "uvicorn", "pendientes.api.main:app", "--host", settings.api_host]
-    comando_api += ["--port", str(settings.api_port)]
-    sup.agregar(Hijo("api", _comando(comando_api, env), puerto=settings.api_port))
+    sup.agregar(Hijo("api", _comando(comando_api(settings), env), puerto=settings.api_port))
     _anunciar(settings, time.monotonic() - inicio)
+
+
+def comando_api(settings: Settings) -> list[str]:
+    """uvicorn for the API; `--no-server-header`: answers do not name the server software."""
+    comando = [sys.executable, "-m", "uvicorn", "pendientes.api.main:app", "--no-server-header"]
+    return comando + ["--host", settings.api_host, "--port", str(settings.api_port)]
 
 
 def _anunciar(settings: Settings, segundos: float) -> None:

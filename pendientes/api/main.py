@@ -5,6 +5,8 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from pendientes.api.difusor import Difusor
@@ -35,6 +37,55 @@ from pendientes.db.engine import make_engine, make_session_factory
 from pendientes.seguridad import Cifrador
 from pendientes.temporal_client import connect
 
+# Sent on every HTTP answer unless the route set its own (an image sets its Cache-Control). No page of
+# ours may be framed, sniffed into another type, leak its URL (tokens in old query strings) as a
+# Referer, or be kept by a cache (answers hold personal data).
+CABECERAS_SEGURIDAD = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "content-security-policy": "frame-ancestors 'none'",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+def cabeceras_seguridad(settings: Settings) -> dict[str, str]:
+    """Production runs behind a TLS proxy (docs/deploy.md), so it also asks browsers to use HTTPS only
+    (browsers ignore the header on a plain-HTTP answer, so a local HTTP run is not locked out)."""
+    cabeceras = dict(CABECERAS_SEGURIDAD)
+    if settings.environment == "production" and settings.hsts_max_age_seconds:
+        cabeceras["strict-transport-security"] = f"max-age={settings.hsts_max_age_seconds}"
+    return cabeceras
+
+
+class CabecerasSeguridad:
+    """Pure ASGI (WebSockets pass untouched), outermost, so even the 500 answer carries the headers."""
+
+    def __init__(self, app: ASGIApp, cabeceras: dict[str, str]) -> None:
+        self.app = app
+        self.cabeceras = cabeceras
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def enviar(mensaje: Message) -> None:
+            if mensaje["type"] == "http.response.start":
+                cabeceras = MutableHeaders(scope=mensaje)
+                for nombre, valor in self.cabeceras.items():
+                    cabeceras.setdefault(nombre, valor)
+            await send(mensaje)
+
+        await self.app(scope, receive, enviar)
+
+
+def docs_habilitadas(settings: Settings) -> bool:
+    if settings.api_docs_enabled is not None:
+        return settings.api_docs_enabled
+    return settings.environment != "production"
+
+
 DESCRIPCION = """Órdenes de trabajo de campo de un ISP. Cada pendiente es un flujo durable de Temporal.
 
 Autentíquese con `POST /auth` y use el token como `Authorization: Bearer <token>`."""
@@ -64,8 +115,21 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         await engine.dispose()
 
     instalar_filtro()
-    app = FastAPI(title="pendientes", version="0.1.0", description=DESCRIPCION, lifespan=lifespan)
+    docs = docs_habilitadas(settings)
+    app = FastAPI(
+        title="pendientes",
+        version="0.1.0",
+        description=DESCRIPCION,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     instalar_manejadores(app)
+    # Wrapped around Starlette's whole stack (its error middleware included), not added inside it.
+    construir = app.build_middleware_stack
+    cabeceras = cabeceras_seguridad(settings)
+    app.build_middleware_stack = lambda: CabecerasSeguridad(construir(), cabeceras)  # type: ignore[method-assign]
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)

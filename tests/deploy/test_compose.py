@@ -465,7 +465,15 @@ def test_dockerfile() -> None:
     assert "[dev]" not in runs and "pytest" not in runs, "no dev dependencies in the image"
     users = [arguments for instruction, arguments in instructions if instruction == "USER"]
     assert users and users[-1] not in ("root", "0"), "runs as a non-root user"
-    assert dockerfile_cmd() == ["uvicorn", "pendientes.api.main:app", "--host", "0.0.0.0", "--port", "8000"]
+    assert dockerfile_cmd() == [
+        "uvicorn",
+        "pendientes.api.main:app",
+        "--no-server-header",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8000",
+    ]
 
 
 def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
