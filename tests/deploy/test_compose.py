@@ -348,6 +348,34 @@ def image_pin_problems(compose: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+# Who may reach the Temporal frontend (it accepts Updates and Signals) and Postgres: nobody else.
+MAY_REACH = {
+    "motor": {"temporal", "temporal-setup", "temporal-ui", "worker", "api"},
+    "datos": {"postgres", "temporal", "migrate", "worker", "api"},
+}
+
+
+def network_problems(compose: Mapping[str, Any]) -> list[str]:
+    problems = []
+    declared = compose.get("networks") or {}
+    for network, allowed in MAY_REACH.items():
+        if not (declared.get(network) or {}).get("internal"):
+            problems.append(f"network {network} must be internal (no published port, no route out)")
+        members = {
+            name for name, svc in compose["services"].items() if network in (svc.get("networks") or [])
+        }
+        if members != allowed:
+            problems.append(f"network {network} joins {sorted(members)}, expected {sorted(allowed)}")
+    for name, service in compose["services"].items():
+        if not service.get("networks"):
+            problems.append(f"{name} is on the default network: name its networks")
+        if service.get("ports") and "publico" not in service["networks"]:
+            problems.append(f"{name} publishes a port outside the publico network")
+    if compose["services"]["temporal"].get("ports") or compose["services"]["postgres"].get("ports"):
+        problems.append("the Temporal frontend and Postgres publish no port")
+    return problems
+
+
 # --- the topology -------------------------------------------------------------------------------------------
 
 
@@ -368,6 +396,7 @@ CHECKS: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "secrets": literal_secret_problems,
     "settings_drift": settings_drift_problems,
     "image_pins": image_pin_problems,
+    "networks": network_problems,
 }
 
 
