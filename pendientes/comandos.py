@@ -30,7 +30,14 @@ from pendientes import identidad
 from pendientes.config import Settings
 from pendientes.db import models as m
 from pendientes.domain.acciones import Accion
-from pendientes.errores import Conflicto, DatosInvalidos, NoDisponible, NoEncontrado, desde_workflow
+from pendientes.errores import (
+    Conflicto,
+    DatosInvalidos,
+    NoDisponible,
+    NoEncontrado,
+    SinPermiso,
+    desde_workflow,
+)
 from pendientes.seguridad import firmar
 from pendientes.temporal_client import workflow_id
 from pendientes.workflows import busqueda
@@ -203,7 +210,8 @@ class Comandos:
             orden = orden.model_copy(
                 update={"clave": f"{orden.actor.usuario_id}:{CLAVE_AUTOMATICA}{uuid.uuid4().hex}"}
             )
-        update_id = f"{orden.clave}#{huella_orden(nombre, orden)}"
+        huella = huella_orden(nombre, orden)
+        update_id = f"{orden.clave}#{huella}"
         orden = orden.model_copy(
             update={"firma": await self.firma_de(pendiente_id, orden.clave, orden.actor)}
         )
@@ -211,9 +219,15 @@ class Comandos:
         try:
             try:
                 return await self._enviar(handle, nombre, orden, update_id)
-            except Conflicto as conflicto:
-                # The workflow may be behind Postgres (it lost a change in a crash): catch up, retry once.
-                if not await self._flujo_atrasado(pendiente_id, conflicto):
+            except (Conflicto, DatosInvalidos, SinPermiso) as rechazo:
+                # A refusal may come from a workflow that lost this very change in a crash (Postgres has
+                # it: e.g. a postponement whose date has passed meanwhile) or that is behind Postgres.
+                if await self._ya_comprometido(pendiente_id, orden.clave, huella):
+                    await handle.execute_update("sincronizar", rpc_timeout=self._timeout)
+                    return await handle.query("estado", result_type=EstadoVivo, rpc_timeout=self._timeout)
+                if not isinstance(rechazo, Conflicto) or not await self._flujo_atrasado(
+                    pendiente_id, rechazo
+                ):
                     raise
                 await handle.execute_update("sincronizar", rpc_timeout=self._timeout)
                 return await self._enviar(handle, nombre, orden, f"{update_id}~sincronizado")
@@ -231,6 +245,16 @@ class Comandos:
             )
         except WorkflowUpdateFailedError as error:
             raise desde_workflow(error) from None
+
+    async def _ya_comprometido(self, pendiente_id: int, clave: str, huella: str) -> bool:
+        """Postgres holds this very request (same key, same fingerprint): it was applied."""
+        async with self._sessions() as s:
+            previa = await s.scalar(
+                select(m.Historial.huella).where(
+                    m.Historial.pendiente_id == pendiente_id, m.Historial.cambio_id == clave
+                )
+            )
+        return previa == huella
 
     async def _flujo_atrasado(self, pendiente_id: int, conflicto: Conflicto) -> bool:
         visto = conflicto.data.get("version") if isinstance(conflicto.data, dict) else None

@@ -79,9 +79,12 @@ class Escena:
             assert r.status_code == 200, r.text
             self.h[rol] = {"Authorization": f"Bearer {r.json()['data']['token']}"}
 
-    async def accion(self, pendiente_id: int, accion: str, rol: str, **cuerpo) -> httpx.Response:
+    async def accion(
+        self, pendiente_id: int, accion: str, rol: str, clave: str | None = None, **cuerpo
+    ) -> httpx.Response:
         ruta = f"/api/pendientes/{pendiente_id}/acciones/{accion}"
-        return await self.http.post(ruta, json=cuerpo or None, headers=self.h[rol])
+        cabeceras = self.h[rol] | ({"Idempotency-Key": clave} if clave else {})
+        return await self.http.post(ruta, json=cuerpo or None, headers=cabeceras)
 
     def fila(self, pendiente_id: int) -> tuple[str, int, bool]:
         with psycopg.connect(self.url_db) as conn:
@@ -171,11 +174,13 @@ async def _esperar_bloqueo(url_db: str, pid_bloqueador: int) -> None:
     raise AssertionError("the persistence activity never reached the locked row")
 
 
-async def _perder_un_cambio(escena: Escena, pendiente_id: int, accion: str, **cuerpo) -> httpx.Response:
+async def _perder_un_cambio(
+    escena: Escena, pendiente_id: int, accion: str, rol: str = "tecnico", **cuerpo
+) -> httpx.Response:
     """Send `accion`, let its activity commit while the Temporal server is dead, answer the caller."""
     with psycopg.connect(escena.url_db) as bloqueo:
         bloqueo.execute("SELECT 1 FROM pendientes WHERE id = %s FOR UPDATE", (pendiente_id,))
-        enviada = asyncio.create_task(escena.accion(pendiente_id, accion, "tecnico", **cuerpo))
+        enviada = asyncio.create_task(escena.accion(pendiente_id, accion, rol, **cuerpo))
         await _esperar_bloqueo(escena.url_db, bloqueo.info.backend_pid)
         escena.servidor.matar()
         bloqueo.commit()  # the activity's transaction commits now, with no server to record it
@@ -309,3 +314,36 @@ async def test_una_eliminacion_tras_un_cambio_perdido_termina_el_flujo_y_la_fila
     assert escena.fila(pendiente_id) == ("REGISTRADO", 4, False)
     handle = escena.client.get_workflow_handle(workflow_id(pendiente_id))
     assert (await handle.describe()).status.name == "COMPLETED"
+
+
+async def test_una_postergacion_perdida_cuya_fecha_ya_paso_se_confirma_al_reintentar(escena):
+    """The lost change is a postponement a few seconds ahead; by the time the client retries it with its
+    key the date has passed, so the workflow (which never saw it) would refuse it as a date in the past.
+    Postgres has it: the retry is answered as applied, once."""
+    pendiente_id = await _en_progreso(escena)
+    r = await escena.accion(pendiente_id, "pausar", "tecnico", motivo="espera de materiales")
+    assert r.status_code == 200, r.text
+    fecha = datetime.now(LIMA) + timedelta(seconds=4)
+    cuerpo = {"nuevaFecha": fecha.isoformat(), "motivo": "cliente ausente"}
+    respuesta = await _perder_un_cambio(
+        escena, pendiente_id, "postergar", "coordinadora", clave="post-1", **cuerpo
+    )
+    assert respuesta.status_code == 503, respuesta.text
+    assert escena.historial(pendiente_id)[-1] == (4, "postergar", "POSTERGADO")
+    while datetime.now(LIMA) <= fecha:
+        await asyncio.sleep(0.2)
+    await _reiniciar(escena, pendiente_id)
+
+    r = await escena.accion(pendiente_id, "postergar", "coordinadora", clave="post-1", **cuerpo)
+    assert r.status_code == 200, r.text
+    assert [fila[1] for fila in escena.historial(pendiente_id)].count("postergar") == 1
+    # The workflow caught up; its own timer then brings the pendiente back (the date has passed).
+    for _ in range(100):
+        estado, seq, _vigente = escena.fila(pendiente_id)
+        vivo = await escena.flujo(pendiente_id)
+        if (estado, seq) == ("ASIGNADO", 5) and (vivo.estado, vivo.seq) == ("ASIGNADO", 5):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError(f"row {escena.fila(pendiente_id)} and workflow {vivo} never met at ASIGNADO v5")
+    assert escena.historial(pendiente_id)[-1] == (5, "reactivar", "ASIGNADO")
