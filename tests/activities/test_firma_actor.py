@@ -4,6 +4,7 @@ refused (403 to the API's error mapping) and nothing is written or recorded unde
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -109,7 +110,8 @@ async def test_un_alta_sin_firma_no_crea_la_fila(comandos, sessions, personas, t
         PendienteWorkflow.run, inicio, id=workflow_id(pendiente_id), task_queue=TASK_QUEUE
     )
     with pytest.raises(WorkflowFailureError) as error:
-        await handle.result()
+        # Bounded: a workflow that accepted the forged creation would run on forever.
+        await asyncio.wait_for(handle.result(), timeout=30)
     assert _tipo_de_fallo(error.value) == "SinPermiso"
     async with sessions() as s:
         assert await s.get(m.Pendiente, pendiente_id) is None
