@@ -207,9 +207,7 @@ class Comandos:
         the request's fingerprint: the same key for another request reaches the workflow (which
         refuses it) instead of being answered with the earlier outcome."""
         if not orden.clave:
-            orden = orden.model_copy(
-                update={"clave": f"{orden.actor.usuario_id}:{CLAVE_AUTOMATICA}{uuid.uuid4().hex}"}
-            )
+            orden = orden.model_copy(update={"clave": f"{orden.actor.usuario_id}:{self.clave_automatica()}"})
         huella = huella_orden(nombre, orden)
         update_id = f"{orden.clave}#{huella}"
         orden = orden.model_copy(
@@ -232,11 +230,11 @@ class Comandos:
                 await handle.execute_update("sincronizar", rpc_timeout=self._timeout)
                 return await self._enviar(handle, nombre, orden, f"{update_id}~sincronizado")
         except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise self._sin_respuesta(pendiente_id, orden.clave) from None
+            raise self.sin_respuesta(pendiente_id, orden.clave) from None
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
                 raise await self._sin_flujo(pendiente_id) from None
-            raise self._sin_respuesta(pendiente_id, orden.clave) from None
+            raise self.sin_respuesta(pendiente_id, orden.clave) from None
 
     async def _enviar(self, handle: Any, nombre: str, orden: Any, update_id: str) -> EstadoVivo:
         try:
@@ -265,7 +263,12 @@ class Comandos:
         return comprometido is not None and comprometido != visto
 
     @staticmethod
-    def _sin_respuesta(pendiente_id: int, clave: str) -> NoDisponible:
+    def clave_automatica() -> str:
+        """The key of a change sent without Idempotency-Key (a 503 answers it: the outcome can be learnt)."""
+        return f"{CLAVE_AUTOMATICA}{uuid.uuid4().hex}"
+
+    @staticmethod
+    def sin_respuesta(pendiente_id: int, clave: str) -> NoDisponible:
         """No answer in time: the change may still be applied. Say how to learn its outcome."""
         propia = clave.split(":", 1)[-1]
         data = {

@@ -11,7 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -80,6 +80,13 @@ def instalar_manejadores(app: FastAPI) -> None:
     async def _saturado(_: Request, exc: PoolTimeout) -> JSONResponse:
         log.warning("database pool exhausted")
         return _error(503, "servicio saturado, reintente en unos segundos")
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _base_caida(_: Request, exc: Exception) -> JSONResponse:
+        # Postgres unreachable or restarting: transient, the client may retry (never a 500).
+        log.warning("database unavailable: %s", type(getattr(exc, "orig", exc)).__name__)
+        return _error(503, "la base de datos no está disponible; reintente en unos segundos")
 
     @app.exception_handler(IntegrityError)
     async def _conflicto(_: Request, exc: IntegrityError) -> JSONResponse:

@@ -55,6 +55,8 @@ def test_nothing_lost_duplicated_or_diverged(corrida: Resultado, fallo: str, cli
     assert fila.escritas_rechazadas == 0, informe
     assert fila.divergentes == 0, informe
     assert fila.no_verificables == 0, informe
+    # A fault is answered 503 (with the way to learn the outcome), never another 5xx.
+    assert fila.otros_5xx == 0, informe
 
 
 def test_the_run_leaves_no_process_behind(corrida: Resultado) -> None:

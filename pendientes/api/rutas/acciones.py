@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query
 from pydantic import SecretStr
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from pendientes.api.consultas import cambio_por_clave, leer_detalle, leer_pendiente, pendiente_visible
 from pendientes.api.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
@@ -65,15 +66,20 @@ async def _accionar(
         vlan=cuerpo.vlan,
         pppoe_usuario=cuerpo.pppoe_usuario,
         pppoe_password_cifrado=cifrador.cifrar(password) if password else None,
-        # Keys are per user: two users can never collide on the same key.
-        clave=f"{usuario.id}:{clave}" if clave else None,
+        # Keys are per user: two users can never collide on the same key. Without one the change gets
+        # its own now, so that whatever fails from here on the answer can say how to learn the outcome.
+        clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",
         version=version_esperada(if_match, cuerpo.version),
     )
     # Give the connection back while the workflow works: a slow update must not starve the pool.
     await session.rollback()
-    await comandos.ejecutar(pendiente_id, accion, orden)
-    session.expire_all()
-    pendiente = await leer_pendiente(session, pendiente_id, usuario)
+    try:
+        await comandos.ejecutar(pendiente_id, accion, orden)
+        session.expire_all()
+        pendiente = await leer_pendiente(session, pendiente_id, usuario)
+    except (OperationalError, InterfaceError):
+        # Postgres went away mid-way: the change may be written, so answer as for a timeout.
+        raise comandos.sin_respuesta(pendiente_id, orden.clave) from None
     return ok(pendiente, f"acción '{accion}' aplicada: el pendiente está {pendiente.estado}")
 
 
