@@ -472,6 +472,22 @@ INTEGRIDAD: tuple[Mutante, ...] = (
         (ACTIVIDADES,),
     ),
     Mutante(
+        "rechazo_de_lo_ya_escrito",
+        "pendientes/comandos.py",
+        "        return previa == huella\n",
+        "        return False\n",
+        "a refused retry of a change Postgres already holds (same key and request) is answered as applied",
+        (DIVERGENCIA,),
+    ),
+    Mutante(
+        "base_caida_es_500",
+        "pendientes/api/respuesta.py",
+        "    @app.exception_handler(OperationalError)\n    @app.exception_handler(InterfaceError)\n",
+        "",
+        "Postgres unreachable is answered 503 (transient), never 500",
+        ("tests/bench",),
+    ),
+    Mutante(
         "reconciliador_sin_reparar",
         "pendientes/activities/reconciliacion.py",
         'if not await handle.execute_update("sincronizar", result_type=bool, rpc_timeout=ESPERA_RPC):',
