@@ -143,8 +143,8 @@ NOMBRADOS: tuple[Mutante, ...] = (
     Mutante(
         "clave_de_accion_compartida",
         RUTAS_ACCIONES_PY,
-        'clave=f"{usuario.id}:{clave}" if clave else None,',
-        "clave=clave or None,",
+        'clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",',
+        "clave=clave or comandos.clave_automatica(),",
         "action Idempotency-Keys are per user: two users never collide on the same key",
         (ACCIONES, API),
         issue=True,
