@@ -220,7 +220,7 @@ class Comandos:
             except (Conflicto, DatosInvalidos, SinPermiso) as rechazo:
                 # A refusal may come from a workflow that lost this very change in a crash (Postgres has
                 # it: e.g. a postponement whose date has passed meanwhile) or that is behind Postgres.
-                if await self._ya_comprometido(pendiente_id, orden.clave, huella):
+                if await self.ya_comprometido(pendiente_id, orden.clave, huella):
                     await handle.execute_update("sincronizar", rpc_timeout=self._timeout)
                     return await handle.query("estado", result_type=EstadoVivo, rpc_timeout=self._timeout)
                 if not isinstance(rechazo, Conflicto) or not await self._flujo_atrasado(
@@ -244,7 +244,7 @@ class Comandos:
         except WorkflowUpdateFailedError as error:
             raise desde_workflow(error) from None
 
-    async def _ya_comprometido(self, pendiente_id: int, clave: str, huella: str) -> bool:
+    async def ya_comprometido(self, pendiente_id: int, clave: str, huella: str) -> bool:
         """Postgres holds this very request (same key, same fingerprint): it was applied."""
         async with self._sessions() as s:
             previa = await s.scalar(

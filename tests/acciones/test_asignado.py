@@ -161,8 +161,8 @@ async def test_por_senal_quien_no_es_el_asignado_queda_rechazado(
     assert await _vivo(temporal_env, pendiente_id) == antes
 
 
-# The technician releasing themselves over HTTP is left out: the release is written, but the answer
-# re-reads a pendiente they may no longer see (a 403 for an applied action, reported, not fixed here).
+# The technician releasing themselves over HTTP answers without the pendiente's data (they no longer see
+# it): tests/acciones/test_liberar.py covers that case.
 POR_HTTP = [
     (rol, *fila)
     for rol in ("tecnico", "administrador")

@@ -31,8 +31,8 @@ from pendientes.domain.acciones import (
     acciones_permitidas,
 )
 from pendientes.domain.enums import EstadoPendiente, EstadoTecnico, TipoPendiente
-from pendientes.errores import Conflicto, DatosInvalidos, NoEncontrado
-from pendientes.workflows.mensajes import OrdenAccion
+from pendientes.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso
+from pendientes.workflows.mensajes import OrdenAccion, huella_orden
 
 router = APIRouter(prefix="/api/pendientes", tags=["acciones"])
 RESPUESTAS = ERRORES | {409: {"model": Respuesta[dict], "description": "No permitido en el estado actual"}}
@@ -56,7 +56,6 @@ async def _accionar(
 ):
     """Send one action to the pendiente's workflow and answer with the pendiente as it is now."""
     cuerpo = cuerpo or AccionRequest()
-    await pendiente_visible(session, pendiente_id, usuario)
     password = cuerpo.pppoe_password.get_secret_value() if cuerpo.pppoe_password else None
     orden = OrdenAccion(
         actor=usuario.actor(),
@@ -71,15 +70,28 @@ async def _accionar(
         clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",
         version=version_esperada(if_match, cuerpo.version),
     )
+    # A retry of a change this user already made is answered like the first time, even if the change
+    # took the pendiente out of their sight (a technician who released it).
+    repetida = clave and await comandos.ya_comprometido(
+        pendiente_id, orden.clave, huella_orden(accion.value, orden)
+    )
+    if not repetida:
+        await pendiente_visible(session, pendiente_id, usuario)
     # Give the connection back while the workflow works: a slow update must not starve the pool.
     await session.rollback()
     try:
-        await comandos.ejecutar(pendiente_id, accion, orden)
+        vivo = await comandos.ejecutar(pendiente_id, accion, orden)
         session.expire_all()
         pendiente = await leer_pendiente(session, pendiente_id, usuario)
     except (OperationalError, InterfaceError):
         # Postgres went away mid-way: the change may be written, so answer as for a timeout.
         raise comandos.sin_respuesta(pendiente_id, orden.clave) from None
+    except SinPermiso:
+        # Accepted, and the caller may no longer see the pendiente (a technician who released it):
+        # an applied change is a 2xx all the same, without the data they may not see any more.
+        return ok(
+            None, f"acción '{accion}' aplicada: el pendiente está {vivo.estado} y ya no está a su cargo"
+        )
     return ok(pendiente, f"acción '{accion}' aplicada: el pendiente está {pendiente.estado}")
 
 
