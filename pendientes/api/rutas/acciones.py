@@ -82,17 +82,26 @@ async def _accionar(
     try:
         vivo = await comandos.ejecutar(pendiente_id, accion, orden)
         session.expire_all()
-        pendiente = await leer_pendiente(session, pendiente_id, usuario)
+        pendiente = await _leer_si_visible(session, pendiente_id, usuario)
     except (OperationalError, InterfaceError):
         # Postgres went away mid-way: the change may be written, so answer as for a timeout.
         raise comandos.sin_respuesta(pendiente_id, orden.clave) from None
-    except SinPermiso:
+    if pendiente is None:
         # Accepted, and the caller may no longer see the pendiente (a technician who released it):
         # an applied change is a 2xx all the same, without the data they may not see any more.
         return ok(
             None, f"acción '{accion}' aplicada: el pendiente está {vivo.estado} y ya no está a su cargo"
         )
     return ok(pendiente, f"acción '{accion}' aplicada: el pendiente está {pendiente.estado}")
+
+
+async def _leer_si_visible(session, pendiente_id: int, usuario: UsuarioActual):
+    """The pendiente after an applied action, or None if the caller may no longer see it. Only this read's
+    SinPermiso means that: the workflow's own (a refused action) stays a 403."""
+    try:
+        return await leer_pendiente(session, pendiente_id, usuario)
+    except SinPermiso:
+        return None
 
 
 @router.get("/{id}/acciones", response_model=Respuesta[AccionesResponse], responses=ERRORES)
