@@ -29,13 +29,14 @@ from temporalio.service import RPCError, RPCStatusCode
 from pendientes import identidad
 from pendientes.config import Settings
 from pendientes.db import models as m
-from pendientes.domain.acciones import Accion
+from pendientes.domain.acciones import Accion, Situacion
 from pendientes.errores import (
     Conflicto,
     DatosInvalidos,
     NoDisponible,
     NoEncontrado,
     SinPermiso,
+    datos_conflicto,
     desde_workflow,
 )
 from pendientes.seguridad import firmar
@@ -287,5 +288,6 @@ class Comandos:
             fila = await s.get(m.Pendiente, pendiente_id)
         if fila is None or not fila.vigente:
             return NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
-        data = {"estado": fila.estado, "estadoTecnico": fila.estado_tecnico, "accionesPosibles": []}
+        situacion = Situacion(estado=fila.estado, estado_tecnico=fila.estado_tecnico, tipo=fila.tipo)
+        data = datos_conflicto(situacion, fila.seq)
         return Conflicto(f"el pendiente está {fila.estado} y ya no admite acciones", data)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+
+from pendientes.domain.acciones import Actor, Situacion, acciones_permitidas
 
 
 class ErrorPendientes(Exception):
@@ -42,6 +44,38 @@ class NoDisponible(ErrorPendientes):
 
 class DemasiadosIntentos(ErrorPendientes):
     status = 429
+
+
+def datos_conflicto(situacion: Situacion | None, version: int | None, actor: Actor | None = None) -> dict:
+    """The one 409 body (README "Errores"): where the pendiente stands and what this caller may do now.
+    Without an actor nobody may act (a closed pendiente: its workflow has ended)."""
+    permitidas = acciones_permitidas(situacion, actor) if situacion and actor else []
+    return {
+        "estado": situacion.estado.value if situacion else None,
+        "estadoTecnico": situacion.estado_tecnico.value if situacion else None,
+        "accionesPermitidas": [a.value for a in permitidas],
+        "version": version,
+    }
+
+
+# How the API spells the fields an action needs (domain DATOS_REQUERIDOS): a 422 names them so.
+CAMPOS_DE_ACCION = {
+    "tecnico_id": "tecnicoId",
+    "motivo": "motivo",
+    "nueva_fecha": "nuevaFecha",
+    "vlan": "vlan",
+    "pppoe_usuario": "pppoeUser",
+    "pppoe_password_cifrado": "pppoePassword",
+}
+
+
+def dato_invalido(mensaje: str, campo: str, tipo: str = "DatosInvalidos") -> ApplicationError:
+    """A workflow/activity refusal of one field (a 422 whose data names `campo` as the API spells it).
+    BENIGN: a refusal is not an error, so the worker logs the failed activity at DEBUG, not as a
+    WARNING with its traceback, and records no failure metric."""
+    return ApplicationError(
+        mensaje, {"campo": campo}, type=tipo, non_retryable=True, category=ApplicationErrorCategory.BENIGN
+    )
 
 
 # ApplicationError types raised by the workflow and its activities -> our errors.

@@ -20,6 +20,7 @@ from pendientes.domain.avisos import AVISOS, TECNICO, Aviso
 from pendientes.domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
 from pendientes.domain.enums import EstadoPendiente, TipoPendiente
 from pendientes.domain.permisos import Permiso
+from pendientes.errores import dato_invalido
 from pendientes.identidad import clave_de_firma
 from pendientes.seguridad import firma_valida
 from pendientes.workflows.mensajes import (
@@ -333,10 +334,8 @@ class PersistenciaActivities:
             )
         )
         if empleado is None:
-            raise _rechazo(
-                f"el empleado {empleado_id} no existe, no está activo o no puede ejecutar trabajos",
-                TECNICO_INVALIDO,
-            )
+            mensaje = f"el empleado {empleado_id} no existe, no está activo o no puede ejecutar trabajos"
+            raise dato_invalido(mensaje, "tecnicoId", TECNICO_INVALIDO)
         return f"asignado a {empleado.nombre} {empleado.apellido_paterno or ''}".strip()
 
     async def _registrar_tiempos(self, s: AsyncSession, cambio: Cambio) -> None:

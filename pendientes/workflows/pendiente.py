@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         evaluar,
     )
     from pendientes.domain.enums import EstadoPendiente
+    from pendientes.errores import CAMPOS_DE_ACCION, dato_invalido, datos_conflicto
     from pendientes.workflows import busqueda
     from pendientes.workflows.mensajes import (
         SISTEMA,
@@ -430,14 +431,7 @@ class PendienteWorkflow:
 
     def _rechazo(self, tipo: str, mensaje: str, actor: ActorMsg) -> ApplicationError:
         v = self._vivo
-        detalle = {
-            "estado": v.estado.value if v else None,
-            "estadoTecnico": v.estado_tecnico.value if v else None,
-            "accionesPermitidas": [a.value for a in acciones_permitidas(v.situacion(), actor.a_dominio())]
-            if v
-            else [],
-            "version": v.seq if v else None,
-        }
+        detalle = datos_conflicto(v.situacion() if v else None, v.seq if v else None, actor.a_dominio())
         return ApplicationError(mensaje, detalle, type=tipo, non_retryable=True)
 
     def _verificar_version(self, version: int | None, actor: ActorMsg) -> None:
@@ -454,7 +448,8 @@ class PendienteWorkflow:
         self._verificar_version(orden.version, orden.actor)
         faltan = [campo for campo in DATOS_REQUERIDOS.get(accion, ()) if getattr(orden, campo) in (None, "")]
         if faltan:
-            raise self._rechazo(DATOS_INVALIDOS, f"'{accion}' requiere: {', '.join(faltan)}", orden.actor)
+            campos = [CAMPOS_DE_ACCION[campo] for campo in faltan]
+            raise dato_invalido(f"'{accion}' requiere: {', '.join(campos)}", campos[0])
         cambios: dict[str, object] = {"estado": decision.estado, "estado_tecnico": decision.estado_tecnico}
         if accion is Accion.ASIGNAR:
             cambios["asignado_a"] = orden.tecnico_id
@@ -462,8 +457,7 @@ class PendienteWorkflow:
             cambios["asignado_a"] = None
         elif accion is Accion.POSTERGAR:
             if orden.nueva_fecha <= workflow.now():
-                mensaje = "la nueva fecha debe ser posterior a la fecha actual"
-                raise self._rechazo(DATOS_INVALIDOS, mensaje, orden.actor)
+                raise dato_invalido("'nuevaFecha' debe ser posterior a la fecha actual", "nuevaFecha")
             cambios.update(fecha_pendiente=orden.nueva_fecha, vencido=False, cancelado_en=None)
         elif accion is Accion.CANCELAR:
             cambios.update(vencido=False, cancelado_en=workflow.now())

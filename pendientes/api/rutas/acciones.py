@@ -31,8 +31,8 @@ from pendientes.domain.acciones import (
     acciones_permitidas,
 )
 from pendientes.domain.enums import EstadoPendiente, EstadoTecnico, TipoPendiente
-from pendientes.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso
-from pendientes.workflows.mensajes import OrdenAccion, huella_orden
+from pendientes.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso, datos_conflicto
+from pendientes.workflows.mensajes import EstadoVivo, OrdenAccion, huella_orden
 
 router = APIRouter(prefix="/api/pendientes", tags=["acciones"])
 RESPUESTAS = ERRORES | {409: {"model": Respuesta[dict], "description": "No permitido en el estado actual"}}
@@ -163,11 +163,14 @@ async def ejecutar_accion(
     )
 
 
-def _unica(posibles: list[Accion], objetivo: str, estado: str) -> Accion:
+def _unica(
+    posibles: list[Accion], desde: str, objetivo: str, vivo: EstadoVivo, usuario: UsuarioActual
+) -> Accion:
     if len(posibles) == 1:
         return posibles[0]
     motivo = "ninguna acción lleva" if not posibles else "varias acciones llevan"
-    raise Conflicto(f"{motivo} de {estado} a {objetivo}", {"estado": estado, "acciones": posibles})
+    datos = datos_conflicto(vivo.situacion(), vivo.seq, usuario.actor().a_dominio())
+    raise Conflicto(f"{motivo} de {desde} a {objetivo}", datos)
 
 
 @router.put("/{id}/estado", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
@@ -184,8 +187,8 @@ async def cambiar_estado(
 ):
     """Compatibilidad: se resuelve a la única acción que lleva del estado actual a `nuevoEstado`."""
     fila = await pendiente_visible(session, id, usuario)
-    situacion = estado_vivo(fila, await detalle_de(session, fila)).situacion()
-    accion = _unica(accion_hacia(situacion, nuevo_estado), nuevo_estado, fila.estado)
+    vivo = estado_vivo(fila, await detalle_de(session, fila))
+    accion = _unica(accion_hacia(vivo.situacion(), nuevo_estado), fila.estado, nuevo_estado, vivo, usuario)
     cuerpo = cuerpo or AccionRequest()
     if motivo and not cuerpo.motivo:
         # Validated like the body's (a query string can carry a NUL, %00).
@@ -195,8 +198,8 @@ async def cambiar_estado(
 
 async def _estado_tecnico(id, nuevo, cuerpo, usuario, session, comandos, cifrador):
     fila = await pendiente_visible(session, id, usuario)
-    situacion = estado_vivo(fila, await detalle_de(session, fila)).situacion()
-    accion = _unica(accion_tecnica_hacia(situacion, nuevo), nuevo, fila.estado_tecnico)
+    vivo = estado_vivo(fila, await detalle_de(session, fila))
+    accion = _unica(accion_tecnica_hacia(vivo.situacion(), nuevo), fila.estado_tecnico, nuevo, vivo, usuario)
     return await _accionar(id, accion, cuerpo, usuario, session, comandos, cifrador)
 
 
