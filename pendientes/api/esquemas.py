@@ -128,32 +128,38 @@ class Camel(Limpio):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
-class DetalleAveriaIn(Camel):
+class DetalleIn(Camel):
+    """A type's detail as sent on create: a name it does not have is a 422 naming it, as on edit."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class DetalleAveriaIn(DetalleIn):
     descripcion_falla: Texto | None = Field(default=None, max_length=5000)
 
 
-class DetalleInternetIn(Camel):
+class DetalleInternetIn(DetalleIn):
     velocidad_solicitada: Texto | None = Field(default=None, max_length=50)
     costo_fijo: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     tipo_instalacion: TipoInstalacion | None = None
 
 
-class DetalleCamarasIn(Camel):
+class DetalleCamarasIn(DetalleIn):
     pass
 
 
-class DetalleRecojoIn(Camel):
+class DetalleRecojoIn(DetalleIn):
     dispositivo: TipoDispositivoRecojo | None = None
     motivo: Texto | None = Field(default=None, max_length=200)
 
 
-class DetalleTrasladoIn(Camel):
+class DetalleTrasladoIn(DetalleIn):
     lugar_destino: LugarPendiente
     direccion_destino: Texto | None = Field(default=None, max_length=200)
     tipo_servicio: TipoServicio | None = None
 
 
-DETALLE_POR_TIPO: dict[TipoPendiente, type[Camel]] = {
+DETALLE_POR_TIPO: dict[TipoPendiente, type[DetalleIn]] = {
     TipoPendiente.AVERIA: DetalleAveriaIn,
     TipoPendiente.INSTALACION_INTERNET: DetalleInternetIn,
     TipoPendiente.INSTALACION_CAMARAS: DetalleCamarasIn,
@@ -163,9 +169,12 @@ DETALLE_POR_TIPO: dict[TipoPendiente, type[Camel]] = {
 
 
 class CrearPendienteRequest(Camel):
+    """A name the create body does not have is a 422 naming it (a typo is never dropped silently)."""
+
     model_config = ConfigDict(
         alias_generator=to_camel,
         populate_by_name=True,
+        extra="forbid",
         json_schema_extra={
             "example": {
                 "clienteId": 1,
@@ -189,6 +198,9 @@ class CrearPendienteRequest(Camel):
     fecha_pendiente: FechaTrabajo | None = None
     # Accepted for compatibility; the registrant is the authenticated user's empleado when linked.
     registrado_por_id: Id | None = None
+    # The original's create body carried it and ignored it: still accepted, still ignored (assigning
+    # is an action).
+    asignado_a_id: SkipJsonSchema[Id | None] = None
     # The create body cannot choose the lifecycle: only the initial values are accepted.
     estado: EstadoPendiente | None = None
     estado_tecnico: EstadoTecnico | None = None

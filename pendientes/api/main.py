@@ -5,13 +5,14 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from pendientes.api.difusor import Difusor
 from pendientes.api.registro import instalar_filtro
-from pendientes.api.respuesta import instalar_manejadores
+from pendientes.api.respuesta import instalar_manejadores, ok
 from pendientes.api.rutas import (
     acciones,
     app_version,
@@ -135,6 +136,15 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
     for modulo in rutas:
         app.include_router(modulo.router)
+
+    @app.get("/", include_in_schema=False)
+    async def inicio():
+        """A person opening the bare address is sent to what they look for: the docs, or (docs off,
+        as in production) a pointer to the health check instead of a 404."""
+        if docs:
+            return RedirectResponse("/docs", status_code=307)
+        return ok({"health": "/health"}, "API de pendientes: su estado está en /health")
+
     return app
 
 
