@@ -15,6 +15,8 @@ from pendientes.domain.acciones import Accion
 PUBLICAS = {
     ("POST", "/auth"),
     ("GET", "/health"),
+    # The bare address sends a person to the docs (or, docs off, points to /health): nothing to protect.
+    ("GET", "/"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
@@ -83,6 +85,7 @@ async def test_las_rutas_publicas_responden_sin_token(app, http, h):
     # The exact answer of each public read, without a token, with Postgres and Temporal up.
     esperado = {
         ("GET", "/health"): ({}, 200),
+        ("GET", "/"): ({}, 307),
         ("GET", "/docs"): ({}, 200),
         ("GET", "/docs/oauth2-redirect"): ({}, 200),
         ("GET", "/redoc"): ({}, 200),
