@@ -70,13 +70,17 @@ async def _accionar(
         clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",
         version=version_esperada(if_match, cuerpo.version),
     )
-    # A retry of a change this user already made is answered like the first time, even if the change
-    # took the pendiente out of their sight (a technician who released it).
-    repetida = clave and await comandos.ya_comprometido(
-        pendiente_id, orden.clave, huella_orden(accion.value, orden)
-    )
-    if not repetida:
+    try:
         await pendiente_visible(session, pendiente_id, usuario)
+    except SinPermiso:
+        # A retry of a change this user already made is answered like the first time, even if the
+        # change took the pendiente out of their sight (a technician who released it). Looked up only
+        # on refusal, so the usual path pays nothing for it.
+        repetida = clave and await comandos.ya_comprometido(
+            pendiente_id, orden.clave, huella_orden(accion.value, orden)
+        )
+        if not repetida:
+            raise
     # Give the connection back while the workflow works: a slow update must not starve the pool.
     await session.rollback()
     try:
