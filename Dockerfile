@@ -1,7 +1,7 @@
 # One image for the three application processes of the production topology (docker-compose.yml):
 #   api      the default CMD below
-#   worker   python -m pendientes.worker
-#   migrate  python -m pendientes.db.migrate
+#   worker   python -m worker
+#   migrate  python -m db.migrate
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -29,4 +29,4 @@ USER app
 EXPOSE 8000
 
 # --no-server-header: answers do not name the server software.
-CMD ["uvicorn", "pendientes.api.main:app", "--no-server-header", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "api.main:app", "--no-server-header", "--host", "0.0.0.0", "--port", "8000"]

@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m pendientes.run
+	$(BIN)/python -m ops.run
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -22,10 +22,10 @@ import httpx
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from pendientes.demo import PASSWORD_DEMO
-from pendientes.domain.permisos import ROLES_DEMO
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows.mensajes import ActorMsg, EstadoVivo, OrdenAccion
+from contrato.mensajes import ActorMsg, EstadoVivo, OrdenAccion
+from domain.permisos import ROLES_DEMO
+from infra.temporal import workflow_id
+from ops.demo import PASSWORD_DEMO
 
 COORDINADORA, TECNICO = "10000002", "10000006"
 

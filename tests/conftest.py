@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from pendientes.infra import url_de_base
+from infra.local import url_de_base
 
 TASK_QUEUE = "pendientes-test"
 
@@ -22,7 +22,7 @@ def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     if configured:
         yield configured
         return
-    from pendientes.infra import iniciar_postgres
+    from infra.local import iniciar_postgres
 
     server = iniciar_postgres(tmp_path_factory.mktemp("pg"))
     try:
@@ -41,7 +41,7 @@ def create_database(server_url: str, prefix: str = "t") -> str:
 @pytest.fixture(scope="session")
 def database_url(postgres_server_url: str) -> str:
     """A fresh database for this test session, migrated to the newest revision."""
-    from pendientes.db.migrate import upgrade
+    from db.migrate import upgrade
 
     url = create_database(postgres_server_url, "pendientes")
     upgrade(url)
@@ -54,8 +54,8 @@ async def temporal_env():
     from temporalio.contrib.pydantic import pydantic_data_converter
     from temporalio.testing import WorkflowEnvironment
 
-    from pendientes.infra import temporal_cli
-    from pendientes.workflows import busqueda
+    from infra.local import temporal_cli
+    from workflows import busqueda
 
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_cli(),
@@ -71,8 +71,8 @@ async def temporal_env():
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, temporal_env):
-    from pendientes.config import Settings
-    from pendientes.seguridad import generar_fernet_key, generar_jwt_secret
+    from infra.config import Settings
+    from infra.seguridad import generar_fernet_key, generar_jwt_secret
 
     return Settings(
         environment="test",
@@ -87,7 +87,7 @@ def settings(database_url: str, temporal_env):
 
 @pytest.fixture(scope="session")
 async def sessions(settings):
-    from pendientes.db.engine import make_engine, make_session_factory
+    from db.engine import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)
     yield make_session_factory(engine)
@@ -97,7 +97,7 @@ async def sessions(settings):
 @pytest.fixture(scope="session")
 async def worker(temporal_env, sessions):
     """The real worker (workflow + activities) polling the test task queue for the whole session."""
-    from pendientes.worker import build_worker
+    from worker import build_worker
 
     async with build_worker(temporal_env.client, sessions, TASK_QUEUE) as w:
         yield w
@@ -106,14 +106,14 @@ async def worker(temporal_env, sessions):
 @pytest.fixture(scope="session")
 async def demo(sessions):
     """Reference data (roles, demo users, empleados, clientes) without demo pendientes."""
-    from pendientes.demo import cargar_referencia
+    from ops.demo import cargar_referencia
 
     await cargar_referencia(sessions)
 
 
 @pytest.fixture(scope="session")
 async def app(settings, temporal_env, worker, demo):
-    from pendientes.api.main import create_app
+    from api.main import create_app
 
     application = create_app(settings, temporal=temporal_env.client)
     async with application.router.lifespan_context(application):
@@ -132,7 +132,7 @@ async def http(app):
 @pytest.fixture(scope="session")
 async def tokens(http) -> dict[str, str]:
     """A bearer token for every demo user, by role id (tecnico2 = the second technician)."""
-    from pendientes.demo import PASSWORD_DEMO, USUARIOS
+    from ops.demo import PASSWORD_DEMO, USUARIOS
 
     resultado: dict[str, str] = {}
     for dni, rol, *_ in USUARIOS:

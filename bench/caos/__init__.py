@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.caos [--operaciones 910 --llamadores 30 --pendientes 65]
         [--fallos worker api temporal postgres] [--fraccion 0.3] [--semilla 9] [--directorio DIR]
 
-It starts the product as `make run` does (the supervisor `python -m pendientes.run`, embedded Postgres,
+It starts the product as `make run` does (the supervisor `python -m ops.run`, embedded Postgres,
 Temporal dev server on its SQLite file, worker, uvicorn) in a temporary data directory on free loopback
 ports, and runs one round per fault: fresh pendientes for each kind of client (with and without
 Idempotency-Key, see carga.py), their callers at once, a `kill -9` of the worker, the API, the Temporal

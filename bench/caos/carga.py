@@ -18,13 +18,12 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import httpx
 
-from pendientes.demo import PASSWORD_DEMO
+from domain.zona import LIMA
+from ops.demo import PASSWORD_DEMO
 
-LIMA = ZoneInfo("America/Lima")
 ADMIN, COORDINADORA, ASESOR, RED = "10000001", "10000002", "10000003", "10000008"
 TECNICOS = ("10000006", "10000007")
 CON_CLAVE, SIN_CLAVE = "con_clave", "sin_clave"

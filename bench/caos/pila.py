@@ -1,4 +1,4 @@
-"""The product as an operator runs it: `python -m pendientes.run` (the supervisor) in a data directory of
+"""The product as an operator runs it: `python -m ops.run` (the supervisor) in a data directory of
 its own, on free loopback ports, with no demo data and the reconciler's Schedule off (the chaos run
 reconciles by itself, after measuring). Children are found by the supervisor's "started <name> (pid N)"
 log lines; stopping leaves no process behind."""
@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pendientes.config import Settings
+from infra.config import Settings
 
 ARRANQUE = 120  # seconds for a cold start: initdb, Temporal's SQLite schema, migrations
 HIJOS = ("api", "worker", "temporal", "postgres")
@@ -94,7 +94,7 @@ class Pila:
         with self.log.open("wb") as salida:
             # cwd is the run's directory: no `.env` of a checkout is read.
             self.proceso = subprocess.Popen(
-                [sys.executable, "-m", "pendientes.run"],
+                [sys.executable, "-m", "ops.run"],
                 cwd=self.directorio,
                 env=env,
                 stdout=salida,

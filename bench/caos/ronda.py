@@ -19,11 +19,11 @@ from sqlalchemy import select
 from bench.caos.carga import CON_CLAVE, SIN_CLAVE, Carga, Operacion, iniciar_sesion, sembrar
 from bench.caos.pila import Pila, usan
 from bench.caos.verificacion import Verificacion, esperar_quietud, verificar
-from pendientes.config import Settings
-from pendientes.db import models as m
-from pendientes.db.engine import make_engine, make_session_factory
-from pendientes.demo import cargar_referencia
-from pendientes.temporal_client import connect
+from db import models as m
+from db.engine import make_engine, make_session_factory
+from infra.config import Settings
+from infra.temporal import connect
+from ops.demo import cargar_referencia
 
 FALLOS = ("worker", "api", "temporal", "postgres")
 COLA = "pendientes"  # the supervisor's default task queue

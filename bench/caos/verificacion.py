@@ -23,12 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
+from activities.reconciliacion import Reconciliador
 from bench.caos.carga import Operacion
-from pendientes.activities.reconciliacion import Reconciliador
-from pendientes.db import models as m
-from pendientes.domain.enums import EstadoPendiente
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows.mensajes import EstadoVivo, TipoHallazgo
+from contrato.mensajes import EstadoVivo, TipoHallazgo
+from db import models as m
+from domain.enums import EstadoPendiente
+from infra.temporal import workflow_id
 
 DIVERGENCIAS = {TipoHallazgo.DESFASE, TipoHallazgo.SIN_FLUJO, TipoHallazgo.FLUJO_HUERFANO}
 CAMPOS = ("estado", "estado_tecnico", "seq", "vencido", "asignado_a")

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from pendientes.db import models as m
-from pendientes.demo import personas_demo
-from pendientes.domain.acciones import Accion
-from pendientes.workflows.mensajes import DatosPendiente, OrdenAccion
+from contrato.mensajes import DatosPendiente, OrdenAccion
+from db import models as m
+from domain.acciones import Accion
+from ops.demo import personas_demo
 
 LIMA = ZoneInfo("America/Lima")
 A = Accion

@@ -10,11 +10,11 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from pendientes.db import models as m
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows.mensajes import ActorMsg, OrdenAccion
-from pendientes.workflows.pendiente import PendienteWorkflow
+from contrato.mensajes import ActorMsg, OrdenAccion
+from db import models as m
+from infra.temporal import workflow_id
 from tests.acciones.conftest import avanzar, datos_para, manana
+from workflows.pendiente import PendienteWorkflow
 
 # (state where the assigned technician may act, EJECUTAR_TRABAJO action, estado after, estadoTecnico after)
 TRABAJO = [

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
-from pendientes.db import models as m
-from pendientes.errores import Conflicto, SinPermiso
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows import busqueda
-from pendientes.workflows.mensajes import Edicion, OrdenAccion, OrdenEdicion
+from contrato.mensajes import Edicion, OrdenAccion, OrdenEdicion
+from db import models as m
+from domain.errores import Conflicto, SinPermiso
+from infra.temporal import workflow_id
 from tests.acciones.conftest import manana
+from workflows import busqueda
 
 
 async def _fila(sessions, pendiente_id):
@@ -82,9 +82,9 @@ async def test_no_se_elimina_trabajo_en_curso(app, crear, personas, sessions):
 async def test_el_detalle_pasa_por_el_flujo_y_habilita_la_asignacion(app, personas, sessions):
     from sqlalchemy import select
 
-    from pendientes.domain.acciones import Accion
-    from pendientes.errores import DatosInvalidos, NoEncontrado
-    from pendientes.workflows.mensajes import DatosPendiente, Detalle, OrdenDetalle
+    from contrato.mensajes import DatosPendiente, Detalle, OrdenDetalle
+    from domain.acciones import Accion
+    from domain.errores import DatosInvalidos, NoEncontrado
 
     comandos = app.state.comandos
     coordinadora = personas.actores["coordinadora"]

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from pendientes.db import models as m
-from pendientes.temporal_client import workflow_id
+from db import models as m
+from infra.temporal import workflow_id
 from tests.acciones.conftest import manana
 from tests.conftest import auth
 

@@ -8,14 +8,14 @@ import uuid
 from sqlalchemy import select
 from temporalio.client import WorkflowExecutionStatus
 
-from pendientes.comandos import Comandos
-from pendientes.db import models as m
-from pendientes.domain.acciones import Accion
-from pendientes.domain.permisos import Permiso
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows.mensajes import ActorMsg, ConfigFlujo, DatosPendiente, OrdenAccion
-from pendientes.workflows.pendiente import PendienteWorkflow
+from api.pendientes.comandos import Comandos
+from contrato.mensajes import ActorMsg, ConfigFlujo, DatosPendiente, OrdenAccion
+from db import models as m
+from domain.acciones import Accion
+from domain.permisos import Permiso
+from infra.temporal import workflow_id
 from tests.conftest import TASK_QUEUE
+from workflows.pendiente import PendienteWorkflow
 
 
 async def _esperar_filas(historial, pendiente_id: int, cuantas: int) -> list[m.Historial]:

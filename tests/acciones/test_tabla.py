@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from pendientes.db import models as m
+from db import models as m
 from tests.acciones.conftest import datos_para
 from tests.conftest import auth
 

@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 
-from pendientes.comandos import Comandos
-from pendientes.db import models as m
-from pendientes.demo import personas_demo
-from pendientes.domain.acciones import Accion
-from pendientes.domain.permisos import Permiso
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows.mensajes import ActorMsg, DatosPendiente, InicioPendiente, OrdenAccion
-from pendientes.workflows.pendiente import PendienteWorkflow
+from api.pendientes.comandos import Comandos
+from contrato.mensajes import ActorMsg, DatosPendiente, InicioPendiente, OrdenAccion
+from db import models as m
+from domain.acciones import Accion
+from domain.permisos import Permiso
+from infra.temporal import workflow_id
+from ops.demo import personas_demo
 from tests.conftest import TASK_QUEUE
+from workflows.pendiente import PendienteWorkflow
 
 
 @pytest.fixture(scope="module")

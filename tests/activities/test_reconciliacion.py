@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import select, update
 from temporalio.client import WorkflowExecutionStatus
 
-from pendientes.activities.reconciliacion import Reconciliador
-from pendientes.comandos import Comandos
-from pendientes.db import models as m
-from pendientes.demo import personas_demo
-from pendientes.domain.acciones import Accion
-from pendientes.temporal_client import PROGRAMA_RECONCILIADOR, asegurar_reconciliador, workflow_id
-from pendientes.workflows.mensajes import DatosPendiente, EstadoVivo, InformeReconciliacion, OrdenAccion
+from activities.reconciliacion import Reconciliador
+from api.pendientes.comandos import Comandos
+from contrato.mensajes import DatosPendiente, EstadoVivo, InformeReconciliacion, OrdenAccion
+from db import models as m
+from domain.acciones import Accion
+from infra.temporal import PROGRAMA_RECONCILIADOR, asegurar_reconciliador, workflow_id
+from ops.demo import personas_demo
 from tests.conftest import TASK_QUEUE
 
 
@@ -204,7 +204,7 @@ async def test_la_orden_de_la_cli_informa_sin_reparar(settings, comandos, sessio
     env |= {"TEMPORAL_TASK_QUEUE": TASK_QUEUE, "ENVIRONMENT": "test"}
     proceso = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "pendientes.cli", "reconciliar", "--solo-informe"],
+        [sys.executable, "-m", "ops.cli", "reconciliar", "--solo-informe"],
         env=env,
         capture_output=True,
         text=True,

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from pendientes.db.migrate import upgrade
+from db.migrate import upgrade
 from tests.conftest import create_database
 
 # Start-up is a few seconds; this only bounds a server that will never answer.
@@ -40,7 +40,7 @@ def _puerto() -> int:
 
 @pytest.fixture(scope="module")
 async def api(postgres_server_url, settings, tmp_path_factory):
-    """`uvicorn pendientes.api.main:app` on a free port, on a database of its own: the hundreds of failed
+    """`uvicorn api.main:app` on a free port, on a database of its own: the hundreds of failed
     logins sent here from 127.0.0.1 must not count against the other tests' logins from that address.
     The per-address login limit is lifted (it has tests of its own in tests/identidad): this module
     measures what the server does with the logins it does evaluate."""
@@ -59,7 +59,7 @@ async def api(postgres_server_url, settings, tmp_path_factory):
         UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")),
         LOGIN_FALLOS_POR_DIRECCION="100000",
     )
-    comando = [sys.executable, "-m", "uvicorn", "pendientes.api.main:app", "--port", str(puerto)]
+    comando = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(puerto)]
     comando += ["--log-level", "warning"]
     registro = tmp_path_factory.mktemp("api") / "stderr.txt"
     with registro.open("wb") as salida:

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pendientes.domain.acciones import Accion
-from pendientes.errores import ErrorPendientes
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows.mensajes import OrdenAccion
+from contrato.mensajes import OrdenAccion
+from domain.acciones import Accion
+from domain.errores import ErrorPendientes
+from infra.temporal import workflow_id
 
 LIMA = ZoneInfo("America/Lima")
 NUL, SUSTITUTO = "\x00", "\ud800"
@@ -48,7 +48,7 @@ def manana() -> str:
 async def cliente_id(sessions, demo) -> int:
     from sqlalchemy import select
 
-    from pendientes.db import models as m
+    from db import models as m
 
     async with sessions() as s:
         return await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente == "CLI000001"))

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowExecutionStatus
 
-from pendientes.db import models as m
-from pendientes.temporal_client import workflow_id
+from db import models as m
+from infra.temporal import workflow_id
 from tests.api.test_produccion import app_en, cliente
 from tests.conftest import auth
 

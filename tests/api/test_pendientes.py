@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus
 
-from pendientes.api.esquemas import CrearPendienteRequest
-from pendientes.comandos import huella
-from pendientes.db import models as m
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows import busqueda
-from pendientes.workflows.mensajes import ActorMsg, DatosPendiente
-from pendientes.workflows.pendiente import PendienteWorkflow
+from api.pendientes.comandos import huella
+from api.pendientes.esquemas import CrearPendienteRequest
+from contrato.mensajes import ActorMsg, DatosPendiente
+from db import models as m
+from infra.temporal import workflow_id
 from tests.conftest import auth
+from workflows import busqueda
+from workflows.pendiente import PendienteWorkflow
 
 # Two weeks ahead in Lima, fixed once per run: far from any day boundary, so the pendiente cannot
 # become overdue (an extra historial row) while the suite runs, at whatever date and hour it runs.

@@ -11,8 +11,8 @@ import pytest
 import uvicorn
 from uvicorn.main import main as uvicorn_cli
 
-from pendientes.api.main import create_app
-from pendientes.run import comando_api
+from api.main import create_app
+from ops.run import comando_api
 from tests.deploy.test_compose import dockerfile_cmd
 
 SIEMPRE = {
@@ -101,13 +101,13 @@ async def test_en_produccion_hsts_y_las_cabeceras_tambien_en_el_500(settings, te
 
 def _opciones_uvicorn(comando: list[str]) -> dict:
     """What uvicorn's own command line makes of the arguments after the app path."""
-    argumentos = comando[comando.index("pendientes.api.main:app") :]
+    argumentos = comando[comando.index("api.main:app") :]
     return uvicorn_cli.make_context("uvicorn", argumentos).params
 
 
 @pytest.mark.parametrize("origen", ["run", "Dockerfile"])
 async def test_uvicorn_del_producto_no_envia_cabecera_server(app, settings, origen):
-    """The uvicorn options of `make run` (pendientes/run.py) and of the image's CMD, applied to a real
+    """The uvicorn options of `make run` (ops/run.py) and of the image's CMD, applied to a real
     uvicorn serving the app: no `server:` header (uvicorn's default sends `server: uvicorn`)."""
     comando = comando_api(settings) if origen == "run" else dockerfile_cmd()
     opciones = _opciones_uvicorn(comando)

@@ -12,7 +12,7 @@ import pytest
 import uvicorn
 from websockets.asyncio.client import connect
 
-from pendientes.api.registro import FiltroSecretos, instalar_filtro
+from api.comun.registro import FiltroSecretos, instalar_filtro
 
 
 def test_la_linea_de_acceso_no_lleva_la_password(caplog):

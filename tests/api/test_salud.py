@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from pendientes.api.main import create_app
-from pendientes.temporal_client import connect
+from api.main import create_app
+from infra.temporal import connect
 
 
 async def _salud(app) -> httpx.Response:

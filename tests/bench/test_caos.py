@@ -1,4 +1,4 @@
-"""The chaos run, short: the real product under the supervisor (`python -m pendientes.run`), load from
+"""The chaos run, short: the real product under the supervisor (`python -m ops.run`), load from
 both kinds of client (with and without Idempotency-Key), and `kill -9` of the worker, the API, the
 Temporal server and Postgres in turn, each while actions of both kinds are in flight. Then: no 2xx is
 missing from the historial, no change is written twice, no refusal was written, and every pendiente's

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from pendientes.db import models as m
+from db import models as m
 from tests.conftest import auth
 
 FILAS = "/api/catalogos/productos"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pendientes.db import models as m
+from db import models as m
 from tests.conftest import auth
 
 ITEMS = "/api/productos/pendientes/items"

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from pendientes.db import models as m
+from db import models as m
 from tests.clientes.conftest import cuerpo_persona, nuevo_codigo, nuevo_dni, nuevo_ruc
 
 CAMPOS = {

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from pendientes.demo import personas_demo
+from ops.demo import personas_demo
 from tests.clientes.conftest import cuerpo_persona
 from tests.conftest import auth
 

@@ -18,9 +18,8 @@ from sqlalchemy import Engine, create_engine, inspect, pool, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pendientes.config import to_sqlalchemy_url
-from pendientes.db.migrate import downgrade, upgrade
-from pendientes.db.models import (
+from db.migrate import downgrade, upgrade
+from db.models import (
     Base,
     Cargo,
     Cliente,
@@ -35,7 +34,7 @@ from pendientes.db.models import (
     Producto,
     Rol,
 )
-from pendientes.domain.enums import (
+from domain.enums import (
     EstadoPendiente,
     LugarPendiente,
     PrioridadPendiente,
@@ -43,7 +42,8 @@ from pendientes.domain.enums import (
     TipoDocumento,
     TipoPendiente,
 )
-from pendientes.domain.permisos import Permiso
+from domain.permisos import Permiso
+from infra.config import to_sqlalchemy_url
 from tests.conftest import create_database
 
 

@@ -1,7 +1,7 @@
 """The production topology (docker-compose.yml, Dockerfile) is wired the way docs/deploy.md says.
 
 Nothing here starts a container: the files are parsed and checked against each other and against
-pendientes.config.Settings, so they cannot drift apart silently. Each check is a function returning the
+infra.config.Settings, so they cannot drift apart silently. Each check is a function returning the
 problems it finds; the tests at the end feed them broken copies of the compose file to prove they find them.
 """
 
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from pendientes.config import Settings
+from infra.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -26,7 +26,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
 SERVICES = ("postgres", "temporal", "temporal-setup", "temporal-ui", "migrate", "worker", "api")
-# Processes built from the Dockerfile: their environment is read by pendientes.config.Settings.
+# Processes built from the Dockerfile: their environment is read by infra.config.Settings.
 APP_SERVICES = ("migrate", "worker", "api")
 # Run once per `up` and exit; every other service runs for good and is supervised by Docker.
 ONE_SHOTS = ("migrate", "temporal-setup")
@@ -329,7 +329,7 @@ def settings_drift_problems(compose: Mapping[str, Any]) -> list[str]:
     for name in APP_SERVICES:
         unknown = sorted(set(environment(compose["services"][name])) - known)
         if unknown:
-            problems.append(f"{name} sets {unknown}, which pendientes.config.Settings does not read")
+            problems.append(f"{name} sets {unknown}, which infra.config.Settings does not read")
     return problems
 
 
@@ -474,8 +474,8 @@ def test_app_services_run_the_project_image(compose: dict[str, Any]) -> None:
         build = services[name].get("build")
         context = build if isinstance(build, str) else (build or {}).get("context")
         assert context in (".", "./"), f"{name} is not built from the repository's Dockerfile"
-    assert command_text(services["migrate"]) == "python -m pendientes.db.migrate"
-    assert command_text(services["worker"]) == "python -m pendientes.worker"
+    assert command_text(services["migrate"]) == "python -m db.migrate"
+    assert command_text(services["worker"]) == "python -m worker"
     # the api runs the image's default CMD
     assert "command" not in services["api"]
     assert resolved_environment(services["api"])["DEMO_DATA"].lower() == "false"
@@ -496,7 +496,7 @@ def test_dockerfile() -> None:
     assert users and users[-1] not in ("root", "0"), "runs as a non-root user"
     assert dockerfile_cmd() == [
         "uvicorn",
-        "pendientes.api.main:app",
+        "api.main:app",
         "--no-server-header",
         "--host",
         "0.0.0.0",

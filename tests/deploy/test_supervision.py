@@ -1,7 +1,7 @@
 """`make run` supervises its children: kill -9 one of them and it comes back while the rest keep serving;
 SIGTERM to the supervisor leaves no process behind.
 
-Everything is real: the supervisor (`python -m pendientes.run`) in its own data directory and on free ports,
+Everything is real: the supervisor (`python -m ops.run`) in its own data directory and on free ports,
 embedded Postgres, the Temporal dev server, the worker and uvicorn. The test learns the children's pids from
 the supervisor's "started <name> (pid N)" log lines and waits on events with deadlines, never fixed sleeps.
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from pendientes.config import Settings
-from pendientes.infra import temporal_cli
+from infra.config import Settings
+from infra.local import temporal_cli
 from tests.deploy.test_compose import load_compose
 
 ARRANQUE = 90  # seconds for a cold start: initdb, Temporal's SQLite schema, migrations
@@ -102,7 +102,7 @@ def corrida(tmp_path: Path) -> Iterator[Corrida]:
     with log.open("wb") as salida:
         # In tmp_path: no `.env` of the repository is read.
         proceso = subprocess.Popen(
-            [sys.executable, "-m", "pendientes.run"], cwd=tmp_path, env=env, stdout=salida, stderr=salida
+            [sys.executable, "-m", "ops.run"], cwd=tmp_path, env=env, stdout=salida, stderr=salida
         )
     run = Corrida(proceso, log, datos, int(env["API_PORT"]), int(env["TEMPORAL_PORT"]))
     try:

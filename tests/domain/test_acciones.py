@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from pendientes.domain.acciones import (
+from domain.acciones import (
     Accion,
     Actor,
     Rechazo,
@@ -19,10 +19,10 @@ from pendientes.domain.acciones import (
     acciones_permitidas,
     evaluar,
 )
-from pendientes.domain.enums import EstadoPendiente as E
-from pendientes.domain.enums import EstadoTecnico as ET
-from pendientes.domain.enums import TipoPendiente as T
-from pendientes.domain.permisos import Permiso as P
+from domain.enums import EstadoPendiente as E
+from domain.enums import EstadoTecnico as ET
+from domain.enums import TipoPendiente as T
+from domain.permisos import Permiso as P
 
 # --------------------------------------------------------------------------------------------
 # Independent tables (strings typed from product-decisions.md)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pendientes.domain.permisos import ROLES_DEMO, Permiso
+from domain.permisos import ROLES_DEMO, Permiso
 
 VOCABULARIO = {
     "REGISTRAR_PENDIENTE",

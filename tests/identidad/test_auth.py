@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from pendientes.db import models as m
-from pendientes.demo import PASSWORD_DEMO
+from db import models as m
+from ops.demo import PASSWORD_DEMO
 from tests.conftest import auth
 from tests.identidad.conftest import PASSWORD, nueva_direccion, nuevo_dni
 
 GENERICO = "DNI o contraseña incorrectos"
-# The documented policy (README, Authentication), typed here so a change in pendientes/seguridad.py
+# The documented policy (README, Authentication), typed here so a change in infra/seguridad.py
 # fails these tests: 5 failures of a DNI from one address within 15 minutes lock that pair for 15
 # minutes; more than 10 for a DNI from anywhere slow it to one try per 10 s; 30 from one address lock
 # the address; a token lives 12 hours; refreshing stops 30 days after the password was typed.

@@ -1,4 +1,4 @@
-"""A fresh install without demo data: `python -m pendientes.cli migrate` and `create-admin` as an operator
+"""A fresh install without demo data: `python -m ops.cli migrate` and `create-admin` as an operator
 runs them, then the API on that database, where the only administrator cannot lock everyone out."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from pendientes.cli import AdminNuevo, crear_admin
+from ops.cli import AdminNuevo, crear_admin
 from tests.conftest import auth, create_database
 
 DNI, PASSWORD = "40000001", "primer-admin-seguro"
@@ -22,7 +22,7 @@ def cli(database_url: str, *args: str, password: str | None = PASSWORD) -> subpr
     env.pop("ADMIN_PASSWORD", None)
     if password is not None:
         env["ADMIN_PASSWORD"] = password
-    comando = [sys.executable, "-m", "pendientes.cli", *args]
+    comando = [sys.executable, "-m", "ops.cli", *args]
     # A new session has no controlling terminal, so getpass cannot wait on one.
     return subprocess.run(
         comando,
@@ -54,7 +54,7 @@ def instalacion(postgres_server_url: str) -> str:
 
 @pytest.fixture(scope="module")
 async def http_nuevo(instalacion, settings, temporal_env):
-    from pendientes.api.main import create_app
+    from api.main import create_app
 
     app = create_app(settings.model_copy(update={"database_url": instalacion}), temporal=temporal_env.client)
     async with app.router.lifespan_context(app):

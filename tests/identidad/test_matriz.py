@@ -1,6 +1,6 @@
 """Who may call what: every identity route and the pendiente routes of this issue, against every demo
 role. The table is typed here from product-decisions.md (Permissions) and the README, never computed
-from pendientes/domain, so a change in either side fails this test.
+from domain, so a change in either side fails this test.
 
 Allowed means the exact answer the route gives that role, written per row: a read answers 200, a create
 with a valid body 201. Writes to an id that exists nowhere answer 404 and change nothing; the password
@@ -19,7 +19,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
-from pendientes.db import models as m
+from db import models as m
 from tests.conftest import auth
 
 ROLES = [

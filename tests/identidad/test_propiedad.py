@@ -12,7 +12,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
-from pendientes.db import models as m
+from db import models as m
 from tests.conftest import auth
 
 LIMA = ZoneInfo("America/Lima")

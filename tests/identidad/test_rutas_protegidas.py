@@ -9,8 +9,8 @@ import uuid
 
 from fastapi.routing import iter_route_contexts
 
-from pendientes.demo import PASSWORD_DEMO
-from pendientes.domain.acciones import Accion
+from domain.acciones import Accion
+from ops.demo import PASSWORD_DEMO
 
 PUBLICAS = {
     ("POST", "/auth"),

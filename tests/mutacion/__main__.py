@@ -129,7 +129,7 @@ def entorno(copia: Path) -> dict[str, str]:
 
 def asegurar_que_importa_la_copia(copia: Path) -> None:
     """Without this, a run could test the unmutated checkout and call every mutant a survivor."""
-    codigo = "import pendientes, tests; print(pendientes.__file__); print(tests.__file__)"
+    codigo = "import worker, domain, tests\nfor m in (worker, domain, tests):\n    print(m.__file__)"
     salida = subprocess.run(
         [PYTHON, "-c", codigo], cwd=copia, env=entorno(copia), capture_output=True, text=True, check=True
     ).stdout.split()

@@ -31,17 +31,17 @@ class Mutante:
 
 
 # Files
-ACCIONES_PY = "pendientes/domain/acciones.py"
-AVISOS_PY = "pendientes/domain/avisos.py"
-PERMISOS_PY = "pendientes/domain/permisos.py"
-PLAZOS_PY = "pendientes/domain/plazos.py"
-WORKFLOW_PY = "pendientes/workflows/pendiente.py"
-PERSISTENCIA_PY = "pendientes/activities/persistencia.py"
-RUTAS_ACCIONES_PY = "pendientes/api/rutas/acciones.py"
-RUTAS_USUARIOS_PY = "pendientes/api/rutas/usuarios.py"
-DEPS_PY = "pendientes/api/deps.py"
-SEGURIDAD_PY = "pendientes/seguridad.py"
-IDENTIDAD_PY = "pendientes/identidad.py"
+ACCIONES_PY = "domain/acciones.py"
+AVISOS_PY = "domain/avisos.py"
+PERMISOS_PY = "domain/permisos.py"
+PLAZOS_PY = "domain/plazos.py"
+WORKFLOW_PY = "workflows/pendiente.py"
+PERSISTENCIA_PY = "activities/persistencia.py"
+RUTAS_ACCIONES_PY = "api/pendientes/rutas_acciones.py"
+RUTAS_USUARIOS_PY = "api/identidad/rutas_usuarios.py"
+DEPS_PY = "api/comun/deps.py"
+SEGURIDAD_PY = "infra/seguridad.py"
+IDENTIDAD_PY = "db/identidad.py"
 
 # Test folders
 ACCIONES = "tests/acciones"
@@ -178,7 +178,7 @@ NOMBRADOS: tuple[Mutante, ...] = (
     ),
 )
 
-# --- pendientes/domain/ -------------------------------------------------------------------------------
+# --- domain/ -------------------------------------------------------------------------------
 
 DOMINIO: tuple[Mutante, ...] = (
     Mutante(
@@ -320,7 +320,7 @@ DOMINIO: tuple[Mutante, ...] = (
     ),
 )
 
-# --- pendientes/workflows/pendiente.py ----------------------------------------------------------------
+# --- workflows/pendiente.py ----------------------------------------------------------------
 
 FLUJO: tuple[Mutante, ...] = (
     Mutante(
@@ -365,7 +365,7 @@ FLUJO: tuple[Mutante, ...] = (
     ),
 )
 
-# --- pendientes/seguridad.py, pendientes/identidad.py and the token check ----------------------------
+# --- infra/seguridad.py, db/identidad.py and the token check ----------------------------
 
 SEGURIDAD: tuple[Mutante, ...] = (
     Mutante(
@@ -473,7 +473,7 @@ INTEGRIDAD: tuple[Mutante, ...] = (
     ),
     Mutante(
         "rechazo_de_lo_ya_escrito",
-        "pendientes/comandos.py",
+        "api/pendientes/comandos.py",
         "        return previa == huella\n",
         "        return False\n",
         "a refused retry of a change Postgres already holds (same key and request) is answered as applied",
@@ -481,7 +481,7 @@ INTEGRIDAD: tuple[Mutante, ...] = (
     ),
     Mutante(
         "base_caida_es_500",
-        "pendientes/api/respuesta.py",
+        "api/comun/respuesta.py",
         "    @app.exception_handler(OperationalError)\n    @app.exception_handler(InterfaceError)\n",
         "",
         "Postgres unreachable is answered 503 (transient), never 500",
@@ -489,7 +489,7 @@ INTEGRIDAD: tuple[Mutante, ...] = (
     ),
     Mutante(
         "reconciliador_sin_reparar",
-        "pendientes/activities/reconciliacion.py",
+        "activities/reconciliacion.py",
         'if not await handle.execute_update("sincronizar", result_type=bool, rpc_timeout=ESPERA_RPC):',
         "if True:",
         "drift found by the reconciler is repaired towards the committed record",
@@ -499,9 +499,9 @@ INTEGRIDAD: tuple[Mutante, ...] = (
 
 # --- Availability and abuse (issue 9 §4): login limits, hashing, sockets, uploads --------------------
 
-AUTH_PY = "pendientes/api/rutas/auth.py"
-DIFUSOR_PY = "pendientes/api/difusor.py"
-NOTAS_PY = "pendientes/api/rutas/notas.py"
+AUTH_PY = "api/identidad/rutas_auth.py"
+DIFUSOR_PY = "api/seguimiento/difusor.py"
+NOTAS_PY = "api/notas/rutas.py"
 ABUSO = "tests/api/test_abuso.py"
 IMAGENES = "tests/pagos_notas/test_imagenes.py"
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from pendientes.db import models as m
+from db import models as m
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(40)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(40)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from pendientes.db import models as m
+from db import models as m
 
 FOTO = "https://fotos.simax.pe/equipo.jpg"
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pendientes.db import models as m
+from db import models as m
 
 HOY = lambda: datetime.now(ZoneInfo("America/Lima")).date()  # noqa: E731
 REGLA_REGISTRADOR = "solo quien registró el pago o un administrador pueden cambiarlo o anularlo"

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from pendientes.db import models as m
+from db import models as m
 from tests.acciones.conftest import crear, personas  # noqa: F401
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from pendientes.db import models as m
+from db import models as m
 from tests.pendientes_core.conftest import error
 
 # (path segment, tipo, create body, partial edit, the detail after both)
@@ -34,7 +34,7 @@ TIPOS = [
         "INSTALACION_INTERNET",
         {"velocidadSolicitada": "100 Mbps", "costoFijo": 50.00, "tipoInstalacion": "FIBRA"},
         {"costoFijo": "75.5"},
-        {"velocidadSolicitada": "100 Mbps", "costoFijo": "75.50", "tipoInstalacion": "FIBRA"},
+        {"velocidadSolicitada": "100 Mbps", "costoFijo": 75.5, "tipoInstalacion": "FIBRA"},
     ),
     ("instalacion-camaras", "INSTALACION_CAMARAS", {}, {}, {}),
     (
@@ -166,7 +166,7 @@ async def test_sin_detalle_get_y_put_son_404(http, h, sin_detalle, segmento):
 
 
 async def test_camaras_sin_marca_se_crea_con_post(http, h, app, personas, sessions):
-    from pendientes.workflows.mensajes import DatosPendiente
+    from contrato.mensajes import DatosPendiente
 
     coordinadora = personas.actores["coordinadora"]
     async with sessions() as s:
@@ -262,13 +262,14 @@ async def test_422_de_las_formas_y_de_los_obligatorios(http, h, crear):
 
 
 async def test_costo_fijo_es_decimal_como_numero_o_texto(http, h, sin_detalle, sessions):
-    """§9 defect 31: money was text; the seed sends a JSON number."""
+    """§9 defect 31: money was text; the seed sends a JSON number. Money leaves as a JSON number
+    everywhere (as a payment's monto or an item's cost), exact to the cent."""
     pendiente_id = await sin_detalle("INSTALACION_INTERNET")
     url = f"/api/pendientes/{pendiente_id}/instalacion-internet"
     r = await http.post(url, json={"costoFijo": 49.9}, headers=h["coordinadora"])
-    assert r.json()["data"]["costoFijo"] == "49.90"
+    assert r.json()["data"]["costoFijo"] == 49.9
     r = await http.put(url, json={"costoFijo": "120"}, headers=h["coordinadora"])
-    assert r.json()["data"]["costoFijo"] == "120.00"
+    assert r.json()["data"]["costoFijo"] == 120
     async with sessions() as s:
         fila = await s.get(m.PendienteInstalacionInternet, pendiente_id)
     assert str(fila.costo_fijo) == "120.00"

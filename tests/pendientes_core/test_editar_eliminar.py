@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from pendientes.db import models as m
+from db import models as m
 from tests.acciones.conftest import LIMA
 from tests.pendientes_core.conftest import error
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from pendientes.db import models as m
+from db import models as m
 from tests.acciones.conftest import LIMA
 from tests.pendientes_core.conftest import error
 

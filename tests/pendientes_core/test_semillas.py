@@ -118,7 +118,7 @@ FINAL = {
     },
     "INSTALACION_INTERNET": {
         "velocidadSolicitada": "200 Mbps",
-        "costoFijo": "75.00",
+        "costoFijo": 75.0,
         "vlan": 2055,
         "ppoe": "cli_55_fiber",
         "ppoePassword": "securePass!",

@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pendientes.db.engine import make_engine, make_session_factory
-from pendientes.db.migrate import upgrade
-from pendientes.demo import PASSWORD_DEMO, cargar_referencia
-from pendientes.worker import build_worker
+from db.engine import make_engine, make_session_factory
+from db.migrate import upgrade
+from ops.demo import PASSWORD_DEMO, cargar_referencia
 from tests.conftest import create_database
+from worker import build_worker
 
 EJEMPLOS = int(os.environ.get("SCHEMATHESIS_EJEMPLOS", "8"))
 # Start-up is a few seconds; this only bounds a server that will never answer.
@@ -53,7 +53,7 @@ async def api_aislada(postgres_server_url, settings, temporal_env, tmp_path_fact
         sys.executable,
         "-m",
         "uvicorn",
-        "pendientes.api.main:app",
+        "api.main:app",
         "--port",
         str(puerto),
         "--log-level",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from pendientes.db import models as m
+from db import models as m
 from tests.conftest import auth
 from tests.seguimiento.conftest import ESPERA
 

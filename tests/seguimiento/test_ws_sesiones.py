@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 
-from pendientes.db import models as m
-from pendientes.seguridad import huella_password
+from db import models as m
+from infra.seguridad import huella_password
 from tests.conftest import auth
 from tests.seguimiento.conftest import ESPERA
 

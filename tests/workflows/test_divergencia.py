@@ -25,15 +25,15 @@ from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 
-from pendientes.api.main import create_app
-from pendientes.db.engine import make_engine, make_session_factory
-from pendientes.db.migrate import upgrade
-from pendientes.demo import PASSWORD_DEMO, cargar_referencia
-from pendientes.infra import comando_temporal_dev, esperar_puerto
-from pendientes.temporal_client import workflow_id
-from pendientes.worker import build_worker
-from pendientes.workflows.mensajes import EstadoVivo
+from api.main import create_app
+from contrato.mensajes import EstadoVivo
+from db.engine import make_engine, make_session_factory
+from db.migrate import upgrade
+from infra.local import comando_temporal_dev, esperar_puerto
+from infra.temporal import workflow_id
+from ops.demo import PASSWORD_DEMO, cargar_referencia
 from tests.conftest import create_database
+from worker import build_worker
 
 LIMA = ZoneInfo("America/Lima")
 DNI = {"coordinadora": "10000002", "asesor": "10000003", "tecnico": "10000006"}

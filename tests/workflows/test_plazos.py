@@ -20,15 +20,15 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from pendientes.comandos import Comandos
-from pendientes.db import models as m
-from pendientes.demo import personas_demo
-from pendientes.domain.acciones import Accion
-from pendientes.temporal_client import workflow_id
-from pendientes.worker import build_worker
-from pendientes.workflows import busqueda
-from pendientes.workflows.mensajes import ConfigFlujo, DatosPendiente, EstadoVivo, OrdenAccion
-from pendientes.workflows.pendiente import PendienteWorkflow
+from api.pendientes.comandos import Comandos
+from contrato.mensajes import ConfigFlujo, DatosPendiente, EstadoVivo, OrdenAccion
+from db import models as m
+from domain.acciones import Accion
+from infra.temporal import workflow_id
+from ops.demo import personas_demo
+from worker import build_worker
+from workflows import busqueda
+from workflows.pendiente import PendienteWorkflow
 
 COLA = "pendientes-plazos"
 # The overdue rule counts calendar days in Lima (product-decisions.md), typed here independently.

@@ -25,15 +25,15 @@ from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from pendientes.comandos import Comandos
-from pendientes.db import models as m
-from pendientes.demo import personas_demo
-from pendientes.domain.acciones import Accion
-from pendientes.errores import NoDisponible
-from pendientes.infra import comando_temporal_dev, esperar_puerto
-from pendientes.temporal_client import workflow_id
-from pendientes.worker import build_worker
-from pendientes.workflows.mensajes import DatosPendiente, OrdenAccion
+from api.pendientes.comandos import Comandos
+from contrato.mensajes import DatosPendiente, OrdenAccion
+from db import models as m
+from domain.acciones import Accion
+from domain.errores import NoDisponible
+from infra.local import comando_temporal_dev, esperar_puerto
+from infra.temporal import workflow_id
+from ops.demo import personas_demo
+from worker import build_worker
 
 LIMA = ZoneInfo("America/Lima")
 # How far ahead the postponement is due: only the worker's shutdown and the server's stop must fit in
@@ -73,7 +73,7 @@ async def _historial(sessions, pendiente_id: int) -> list[m.Historial]:
 def _worker(settings, cola: str) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=settings.database_url, TEMPORAL_ADDRESS=settings.temporal_address)
     env |= {"TEMPORAL_TASK_QUEUE": cola, "ENVIRONMENT": "test"}
-    return subprocess.Popen([sys.executable, "-m", "pendientes.worker"], env=env)
+    return subprocess.Popen([sys.executable, "-m", "worker"], env=env)
 
 
 async def _ejecutar_con_reintentos(comandos: Comandos, pendiente_id: int, accion: Accion, orden: OrdenAccion):

@@ -20,13 +20,13 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from pendientes.db import models as m
-from pendientes.demo import personas_demo
-from pendientes.domain.acciones import Accion
-from pendientes.errores import Conflicto
-from pendientes.temporal_client import workflow_id
-from pendientes.workflows.mensajes import DatosPendiente, OrdenAccion
-from pendientes.workflows.pendiente import PendienteWorkflow
+from contrato.mensajes import DatosPendiente, OrdenAccion
+from db import models as m
+from domain.acciones import Accion
+from domain.errores import Conflicto
+from infra.temporal import workflow_id
+from ops.demo import personas_demo
+from workflows.pendiente import PendienteWorkflow
 
 HISTORIAS = Path(__file__).parent / "historias"
 LIMA = ZoneInfo("America/Lima")

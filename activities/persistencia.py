@@ -1,0 +1,445 @@
+"""Persistence of a pendiente's lifecycle: the row, its detail and its historial, written together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pydantic.alias_generators import to_camel
+from sqlalchemy import any_, exists, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError, StatementError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from contrato.mensajes import (
+    ActorMsg,
+    Cambio,
+    DatosPendiente,
+    EstadoVivo,
+    InicioPendiente,
+    OrigenCambio,
+    ResultadoCambio,
+)
+from db import models as m
+from db.identidad import clave_de_firma
+from db.lectura import DETALLES, detalle_de, estado_vivo
+from domain.acciones import Accion
+from domain.avisos import AVISOS, TECNICO, Aviso
+from domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
+from domain.enums import EstadoPendiente, TipoPendiente
+from domain.errores import dato_invalido
+from domain.permisos import Permiso
+from infra.seguridad import firma_valida
+from workflows.pendiente import (
+    APLICAR_CAMBIO,
+    CARGAR_ACTOR,
+    CLAVE_REUTILIZADA,
+    DATOS_INVALIDOS,
+    LEER_COMPROMETIDO,
+    REGISTRAR_PENDIENTE,
+)
+
+TECNICO_INVALIDO = "TecnicoInvalido"
+SIN_PERMISO = "SinPermiso"
+ERROR_INTERNO = "ErrorInterno"
+BD_NO_DISPONIBLE = "BaseDeDatosNoDisponible"
+MENSAJE_VALOR = "un valor enviado no se puede guardar (caracteres o rango no válidos)"
+MENSAJE_CONFLICTO = "el cambio hace referencia a datos que no existen o choca con datos existentes"
+MENSAJE_INTERNO = "error interno al guardar el cambio"
+MENSAJE_NO_DISPONIBLE = "la base de datos no está disponible"
+# Postgres channel on which new notifications are announced as "<usuario_id>:<notificacion_id>".
+CANAL_NOTIFICACIONES = "notificaciones"
+ABREN_SESION = frozenset({Accion.COMENZAR, Accion.CONTINUAR, Accion.RETOMAR})
+CIERRAN_SESION = frozenset(
+    {Accion.PAUSAR, Accion.TERMINAR, Accion.SOLICITAR_REVISION, Accion.REASIGNAR, Accion.CANCELAR}
+)
+
+
+def _rechazo(mensaje: str, tipo: str = DATOS_INVALIDOS) -> ApplicationError:
+    return ApplicationError(mensaje, type=tipo, non_retryable=True)
+
+
+def _campo(error: DBAPIError) -> dict[str, str] | None:
+    """The API name of the column Postgres names (`cliente_id` -> clienteId), when it names one."""
+    diag = getattr(error.orig, "diag", None)
+    columna = getattr(diag, "column_name", None)
+    restriccion, tabla = getattr(diag, "constraint_name", None), getattr(diag, "table_name", None)
+    if not columna and restriccion and tabla and restriccion.endswith("_fkey"):
+        columna = restriccion.removeprefix(f"{tabla}_").removesuffix("_fkey")
+    return {"campo": to_camel(columna)} if columna else None
+
+
+@contextmanager
+def sin_internos() -> Iterator[None]:
+    """A database error leaves the activity as a fixed message (and the field when Postgres names it):
+    never str() of the exception, which carries the SQL and its bound parameters (the PPPoE user, the
+    ciphertext) into the answer and, through the failure, into the workflow history."""
+    try:
+        yield
+    except (IntegrityError, DataError) as error:
+        activity.logger.warning("value refused by the database: %s", type(error.orig).__name__)
+        mensaje = MENSAJE_CONFLICTO if isinstance(error, IntegrityError) else MENSAJE_VALOR
+        detalles = [d] if (d := _campo(error)) else []
+        raise ApplicationError(mensaje, *detalles, type=DATOS_INVALIDOS, non_retryable=True) from None
+    except UnicodeError as error:
+        activity.logger.warning("text not encodable for the database: %s", type(error).__name__)
+        raise ApplicationError(MENSAJE_VALOR, type=DATOS_INVALIDOS, non_retryable=True) from None
+    except ProgrammingError:
+        activity.logger.error("database statement refused (a bug): see the statement in the code")
+        raise ApplicationError(MENSAJE_INTERNO, type=ERROR_INTERNO, non_retryable=True) from None
+    except StatementError as error:
+        # Connection lost, server restarting...: retried, but without the statement in the failure.
+        activity.logger.warning("database unavailable: %s", type(error.orig).__name__)
+        raise ApplicationError(MENSAJE_NO_DISPONIBLE, type=BD_NO_DISPONIBLE) from None
+
+
+def _cabecera_editada(cambio: Cambio) -> dict[str, object]:
+    """Header columns this change edits (whitelisted again: the database trusts only the domain list)."""
+    valores: dict[str, object] = {}
+    if cambio.edicion is not None:
+        valores = {c: v for c, v in cambio.edicion.valores().items() if c in CAMPOS_EDITABLES}
+    if cambio.eliminar:
+        valores["vigente"] = False
+    return valores
+
+
+async def registro_comprometido(
+    s: AsyncSession, fila: m.Pendiente, desde_seq: int | None = None, aplicado: bool = False
+) -> ResultadoCambio:
+    """The pendiente as Postgres committed it, in the workflow's terms (what a workflow adopts), with
+    the keys of the changes committed after `desde_seq`."""
+    vivo = estado_vivo(fila, await detalle_de(s, fila))
+    if fila.estado == EstadoPendiente.CANCELADO:
+        # The archive timer counts from the cancellation the record holds.
+        cancelado_en = await s.scalar(
+            select(func.max(m.Historial.fecha_creacion)).where(
+                m.Historial.pendiente_id == fila.id, m.Historial.accion == Accion.CANCELAR.value
+            )
+        )
+        vivo = vivo.model_copy(update={"cancelado_en": cancelado_en})
+    claves: list[str] = []
+    if desde_seq is not None:
+        claves = list(
+            await s.scalars(
+                select(m.Historial.cambio_id).where(
+                    m.Historial.pendiente_id == fila.id,
+                    m.Historial.seq > desde_seq,
+                    m.Historial.cambio_id.is_not(None),
+                )
+            )
+        )
+    datos = DatosPendiente(
+        cliente_id=fila.cliente_id,
+        registrado_por=fila.registrado_por,
+        tipo=fila.tipo,
+        lugar=fila.lugar,
+        prioridad=fila.prioridad,
+        empresa=fila.empresa,
+        direccion=fila.direccion,
+        fecha_pendiente=fila.fecha_pendiente,
+    )
+    return ResultadoCambio(
+        aplicado=aplicado, vivo=vivo, datos=datos, eliminado=not fila.vigente, claves=claves
+    )
+
+
+class PersistenciaActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._clave_firma: bytes | None = None
+
+    async def _verificar_actor(
+        self, pendiente_id: int, cambio_id: str, actor: ActorMsg, firma: str | None
+    ) -> None:
+        """An update's payload names its actor; only the API's signature makes that true. Whoever reaches
+        the Temporal frontend directly cannot act, nor be recorded, under someone else's name."""
+        if self._clave_firma is None:
+            async with self._sessions() as s:
+                self._clave_firma = await clave_de_firma(s)
+        if not firma_valida(self._clave_firma, firma, pendiente_id, cambio_id, actor.canonico()):
+            raise _rechazo("el actor de la petición no está firmado por la API: no se aplica", SIN_PERMISO)
+
+    @activity.defn(name=REGISTRAR_PENDIENTE)
+    async def registrar_pendiente(self, inicio: InicioPendiente) -> EstadoVivo:
+        """Insert the row, its detail and the 'crear' historial entry; a retry finds them and returns."""
+        with sin_internos():
+            await self._verificar_actor(inicio.pendiente_id, "crear", inicio.actor, inicio.firma)
+            return await self._registrar(inicio)
+
+    async def _registrar(self, inicio: InicioPendiente) -> EstadoVivo:
+        datos = inicio.datos
+        async with self._sessions.begin() as s:
+            insertado = await s.scalar(
+                insert(m.Pendiente)
+                .values(
+                    id=inicio.pendiente_id,
+                    cliente_id=datos.cliente_id,
+                    registrado_por=datos.registrado_por,
+                    tipo=datos.tipo,
+                    lugar=datos.lugar,
+                    prioridad=datos.prioridad,
+                    empresa=datos.empresa,
+                    direccion=datos.direccion,
+                    fecha_pendiente=datos.fecha_pendiente,
+                )
+                .on_conflict_do_nothing(index_elements=["id"])
+                .returning(m.Pendiente.id)
+            )
+            if insertado is not None:
+                await self._insertar_detalle(s, inicio)
+            return await self._leer(s, inicio.pendiente_id)
+
+    async def _insertar_detalle(self, s: AsyncSession, inicio: InicioPendiente) -> None:
+        datos = inicio.datos
+        if datos.detalle is not None:
+            modelo = DETALLES[datos.tipo]
+            await s.execute(insert(modelo).values(pendiente_id=inicio.pendiente_id, **datos.detalle))
+        s.add(
+            m.Historial(
+                pendiente_id=inicio.pendiente_id,
+                empleado_id=inicio.actor.empleado_id,
+                actor_nombre=inicio.actor.nombre,
+                accion="crear",
+                estado="REGISTRADO",
+                estado_tecnico="OK",
+                detalles="pendiente registrado",
+                seq=0,
+            )
+        )
+
+    @activity.defn(name=APLICAR_CAMBIO)
+    async def aplicar_cambio(self, cambio: Cambio) -> ResultadoCambio:
+        """Apply one accepted change with its historial row, unless the committed record says otherwise:
+        the same change already committed (a retry) or another change holding its seq (Postgres ahead
+        of the workflow). Then nothing is written and the committed record is returned to adopt."""
+        # Bad references or values can never succeed on retry: refused instead of retried forever.
+        with sin_internos():
+            return await self._aplicar(cambio)
+
+    @activity.defn(name=LEER_COMPROMETIDO)
+    async def leer_comprometido(self, pendiente_id: int) -> ResultadoCambio:
+        """The committed record of a pendiente, for a workflow that must catch up with it."""
+        with sin_internos():
+            async with self._sessions() as s:
+                fila = await s.get(m.Pendiente, pendiente_id)
+                if fila is None:
+                    raise _rechazo(f"el pendiente {pendiente_id} no existe", "NoEncontrado")
+                return await registro_comprometido(s, fila, desde_seq=None, aplicado=False)
+
+    async def _aplicar(self, cambio: Cambio) -> ResultadoCambio:
+        if cambio.origen is OrigenCambio.UPDATE:
+            await self._verificar_actor(cambio.pendiente_id, cambio.cambio_id, cambio.actor, cambio.firma)
+        async with self._sessions.begin() as s:
+            fila = await s.get(m.Pendiente, cambio.pendiente_id, with_for_update=True)
+            if fila is None:
+                raise _rechazo(f"el pendiente {cambio.pendiente_id} no existe", "NoEncontrado")
+            if cambio.cambio_id is not None:
+                previo = await s.scalar(
+                    select(m.Historial.huella).where(
+                        m.Historial.pendiente_id == cambio.pendiente_id,
+                        m.Historial.cambio_id == cambio.cambio_id,
+                    )
+                )
+                if previo is not None:
+                    if previo != cambio.huella:
+                        raise _rechazo(
+                            "la clave Idempotency-Key ya se usó para otra petición", CLAVE_REUTILIZADA
+                        )
+                    # This very change was committed by an earlier attempt whose answer was lost.
+                    return await registro_comprometido(s, fila, cambio.antes.seq, aplicado=True)
+            if fila.seq != cambio.antes.seq or not fila.vigente:
+                # Another change holds this seq: never skip it as if it were ours.
+                return await registro_comprometido(s, fila, cambio.antes.seq, aplicado=False)
+            detalles = cambio.detalles
+            if cambio.accion == Accion.ASIGNAR:
+                detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
+            await self._guardar_detalle(s, fila.tipo, cambio)
+            red = await self._guardar_red(s, fila.tipo, cambio)
+            detalles = " · ".join(p for p in (detalles, red) if p) or None
+            despues = cambio.despues
+            cabecera = _cabecera_editada(cambio)
+            await s.execute(
+                update(m.Pendiente)
+                .where(m.Pendiente.id == cambio.pendiente_id)
+                .values(
+                    {
+                        "estado": despues.estado,
+                        "estado_tecnico": despues.estado_tecnico,
+                        "asignado_a": despues.asignado_a,
+                        "fecha_pendiente": despues.fecha_pendiente,
+                        "vencido": despues.vencido,
+                        "seq": cambio.seq,
+                    }
+                    | cabecera
+                )
+            )
+            await self._registrar_tiempos(s, cambio)
+            await self._notificar(s, fila, cambio, detalles)
+            await s.execute(
+                insert(m.Historial).values(
+                    pendiente_id=cambio.pendiente_id,
+                    empleado_id=cambio.actor.empleado_id,
+                    actor_nombre=cambio.actor.nombre,
+                    accion=cambio.accion,
+                    estado_anterior=cambio.antes.estado,
+                    estado=despues.estado,
+                    estado_tecnico_anterior=cambio.antes.estado_tecnico,
+                    estado_tecnico=despues.estado_tecnico,
+                    detalles=detalles[:500] if detalles else None,
+                    seq=cambio.seq,
+                    cambio_id=cambio.cambio_id,
+                    huella=cambio.huella,
+                )
+            )
+        return ResultadoCambio(aplicado=True)
+
+    @activity.defn(name=CARGAR_ACTOR)
+    async def cargar_actor(self, usuario_id: int) -> ActorMsg | None:
+        """The active user and the current permissions of their role, as a signal's actor."""
+        with sin_internos():
+            return await self._actor(usuario_id)
+
+    async def _actor(self, usuario_id: int) -> ActorMsg | None:
+        async with self._sessions() as s:
+            fila = (
+                await s.execute(
+                    select(m.Usuario, m.Rol)
+                    .join(m.Rol, m.Rol.id == m.Usuario.rol_id)
+                    .where(m.Usuario.id == usuario_id, m.Usuario.vigente.is_(True), m.Rol.vigente.is_(True))
+                )
+            ).first()
+        if fila is None:
+            return None
+        usuario, rol = fila
+        return ActorMsg(
+            usuario_id=usuario.id,
+            empleado_id=usuario.empleado_id,
+            nombre=usuario.nombre,
+            permisos=frozenset(Permiso(p) for p in rol.permisos),
+        )
+
+    async def _verificar_tecnico(self, s: AsyncSession, empleado_id: int | None) -> str:
+        """The assignee must be an active empleado whose active user can execute work."""
+        puede_ejecutar = exists().where(
+            m.Usuario.empleado_id == m.Empleado.id,
+            m.Usuario.vigente.is_(True),
+            m.Usuario.rol_id == m.Rol.id,
+            Permiso.EJECUTAR_TRABAJO.value == any_(m.Rol.permisos),
+        )
+        empleado = await s.scalar(
+            select(m.Empleado).where(
+                m.Empleado.id == empleado_id, m.Empleado.vigente.is_(True), puede_ejecutar
+            )
+        )
+        if empleado is None:
+            mensaje = f"el empleado {empleado_id} no existe, no está activo o no puede ejecutar trabajos"
+            raise dato_invalido(mensaje, "tecnicoId", TECNICO_INVALIDO)
+        return f"asignado a {empleado.nombre} {empleado.apellido_paterno or ''}".strip()
+
+    async def _registrar_tiempos(self, s: AsyncSession, cambio: Cambio) -> None:
+        """Work sessions follow the technician's actions: starting opens one, stopping closes it."""
+        accion = cambio.accion
+        if accion in ABREN_SESION and cambio.despues.asignado_a is not None:
+            await s.execute(
+                insert(m.PendienteTiempo)
+                .values(
+                    pendiente_id=cambio.pendiente_id,
+                    empleado_id=cambio.despues.asignado_a,
+                    hora_inicio=func.now(),
+                    descripcion=f"sesión abierta al {accion}",
+                )
+                .on_conflict_do_nothing(
+                    index_elements=["pendiente_id", "empleado_id"],
+                    # Must match the partial unique index's predicate text for Postgres to infer it.
+                    index_where=text("hora_fin IS NULL AND vigente"),
+                )
+            )
+        elif accion in CIERRAN_SESION:
+            await s.execute(
+                update(m.PendienteTiempo)
+                .where(
+                    m.PendienteTiempo.pendiente_id == cambio.pendiente_id,
+                    m.PendienteTiempo.hora_fin.is_(None),
+                    m.PendienteTiempo.vigente.is_(True),
+                )
+                .values(hora_fin=func.now())
+            )
+
+    async def _notificar(
+        self, s: AsyncSession, fila: m.Pendiente, cambio: Cambio, detalles: str | None
+    ) -> None:
+        """Write the event's notifications in this same transaction (a retry finds them: evento_clave)
+        and NOTIFY so that whichever API process holds the recipient's socket pushes them."""
+        for aviso in AVISOS.get(cambio.accion, ()):
+            texto = aviso.mensaje.format(
+                id=fila.id, tipo=fila.tipo, lugar=fila.lugar, detalles=detalles or ""
+            )
+            for usuario_id in await self._destinatarios(s, aviso, cambio):
+                creada = await s.scalar(
+                    insert(m.Notificacion)
+                    .values(
+                        titulo=aviso.titulo,
+                        mensaje=texto,
+                        tipo=aviso.tipo,
+                        usuario_id=usuario_id,
+                        pendiente_id=fila.id,
+                        evento_clave=f"{fila.id}:{cambio.seq}:{usuario_id}",
+                    )
+                    .on_conflict_do_nothing(index_elements=["evento_clave"])
+                    .returning(m.Notificacion.id)
+                )
+                if creada is not None:
+                    await s.execute(select(func.pg_notify(CANAL_NOTIFICACIONES, f"{usuario_id}:{creada}")))
+
+    async def _destinatarios(self, s: AsyncSession, aviso: Aviso, cambio: Cambio) -> list[int]:
+        activos = select(m.Usuario.id).join(m.Rol, m.Rol.id == m.Usuario.rol_id)
+        activos = activos.where(m.Usuario.vigente.is_(True), m.Rol.vigente.is_(True))
+        if aviso.destinatarios == TECNICO:
+            if cambio.despues.asignado_a is None:
+                return []
+            consulta = activos.where(m.Usuario.empleado_id == cambio.despues.asignado_a)
+        else:
+            consulta = activos.where(aviso.destinatarios.value == any_(m.Rol.permisos))
+        return [u for u in await s.scalars(consulta) if u != cambio.actor.usuario_id]
+
+    async def _guardar_detalle(self, s: AsyncSession, tipo: str, cambio: Cambio) -> None:
+        if cambio.detalle is None:
+            return
+        modelo = DETALLES[TipoPendiente(tipo)]
+        valores = {
+            c: v for c, v in cambio.detalle.valores().items() if c in CAMPOS_DETALLE[TipoPendiente(tipo)]
+        }
+        if cambio.crear_detalle:
+            insercion = insert(modelo).values(pendiente_id=cambio.pendiente_id, **valores)
+            await s.execute(insercion.on_conflict_do_nothing(index_elements=["pendiente_id"]))
+        elif valores:
+            await s.execute(
+                update(modelo).where(modelo.pendiente_id == cambio.pendiente_id).values(**valores)
+            )
+
+    async def _guardar_red(self, s: AsyncSession, tipo: str, cambio: Cambio) -> str | None:
+        """Record VLAN / PPPoE values on the type-detail row; the password arrives already encrypted."""
+        valores: dict[str, object] = {}
+        if cambio.accion == Accion.CONFIGURAR_VLAN:
+            valores["vlan"] = cambio.vlan
+        elif cambio.accion == Accion.CONFIGURAR_PPPOE:
+            valores.update(
+                pppoe_usuario=cambio.pppoe_usuario, pppoe_password_cifrado=cambio.pppoe_password_cifrado
+            )
+        if not valores:
+            return None
+        modelo = DETALLES[TipoPendiente(tipo)]
+        resultado = await s.execute(
+            update(modelo).where(modelo.pendiente_id == cambio.pendiente_id).values(**valores)
+        )
+        if resultado.rowcount == 0:
+            raise _rechazo("falta el detalle del pendiente donde se registra la configuración de red")
+        if "vlan" in valores:
+            return f"VLAN {cambio.vlan}"
+        return f"usuario PPPoE {cambio.pppoe_usuario}"
+
+    async def _leer(self, s: AsyncSession, pendiente_id: int) -> EstadoVivo:
+        fila = await s.get(m.Pendiente, pendiente_id)
+        return estado_vivo(fila, await detalle_de(s, fila))

@@ -1,0 +1,153 @@
+"""The FastAPI application. `uvicorn api.main:app`."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from temporalio.client import Client
+
+from api.catalogo import rutas_app_version as app_version
+from api.catalogo import rutas_catalogos as catalogos
+from api.catalogo import rutas_productos as productos
+from api.clientes import rutas as clientes
+from api.comun.registro import instalar_filtro
+from api.comun.respuesta import instalar_manejadores, ok
+from api.identidad import rutas_auth as auth
+from api.identidad import rutas_empleados as empleados
+from api.identidad import rutas_usuarios as usuarios
+from api.notas import rutas as notas
+from api.operaciones import rutas_reconciliaciones as reconciliaciones
+from api.operaciones import rutas_salud as salud
+from api.pagos import rutas as pagos
+from api.pendientes import rutas as pendientes
+from api.pendientes import rutas_acciones as acciones
+from api.pendientes import rutas_detalles as detalles
+from api.pendientes.comandos import Comandos
+from api.seguimiento import rutas_historial as historial
+from api.seguimiento import rutas_notificaciones as notificaciones
+from api.seguimiento import rutas_tiempos as tiempos
+from api.seguimiento.difusor import Difusor
+from db.engine import make_engine, make_session_factory
+from infra.config import Settings, get_settings
+from infra.seguridad import Cifrador
+from infra.temporal import connect
+
+# Sent on every HTTP answer unless the route set its own (an image sets its Cache-Control). No page of
+# ours may be framed, sniffed into another type, leak its URL (tokens in old query strings) as a
+# Referer, or be kept by a cache (answers hold personal data).
+CABECERAS_SEGURIDAD = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "content-security-policy": "frame-ancestors 'none'",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+def cabeceras_seguridad(settings: Settings) -> dict[str, str]:
+    """Production runs behind a TLS proxy (docs/deploy.md), so it also asks browsers to use HTTPS only
+    (browsers ignore the header on a plain-HTTP answer, so a local HTTP run is not locked out)."""
+    cabeceras = dict(CABECERAS_SEGURIDAD)
+    if settings.environment == "production" and settings.hsts_max_age_seconds:
+        cabeceras["strict-transport-security"] = f"max-age={settings.hsts_max_age_seconds}"
+    return cabeceras
+
+
+class CabecerasSeguridad:
+    """Pure ASGI (WebSockets pass untouched), outermost, so even the 500 answer carries the headers."""
+
+    def __init__(self, app: ASGIApp, cabeceras: dict[str, str]) -> None:
+        self.app = app
+        self.cabeceras = cabeceras
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def enviar(mensaje: Message) -> None:
+            if mensaje["type"] == "http.response.start":
+                cabeceras = MutableHeaders(scope=mensaje)
+                for nombre, valor in self.cabeceras.items():
+                    cabeceras.setdefault(nombre, valor)
+            await send(mensaje)
+
+        await self.app(scope, receive, enviar)
+
+
+def docs_habilitadas(settings: Settings) -> bool:
+    if settings.api_docs_enabled is not None:
+        return settings.api_docs_enabled
+    return settings.environment != "production"
+
+
+DESCRIPCION = """Órdenes de trabajo de campo de un ISP. Cada pendiente es un flujo durable de Temporal.
+
+Autentíquese con `POST /auth` y use el token como `Authorization: Bearer <token>`."""
+
+
+def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if settings.jwt_secret is None or settings.secrets_key is None:
+        raise RuntimeError("JWT_SECRET and SECRETS_KEY must be set (`make run` generates them)")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine = make_engine(settings.database_url)
+        client = temporal or await connect(settings, lazy=True)
+        app.state.settings = settings
+        app.state.sessions = make_session_factory(engine)
+        app.state.temporal = client
+        app.state.cifrador = Cifrador(settings.secrets_key.get_secret_value())
+        app.state.comandos = Comandos.desde_settings(client, app.state.sessions, settings)
+        sessions = app.state.sessions
+        app.state.difusor = Difusor(
+            settings.database_url, lambda id_: notificaciones.cargar_para_envio(sessions, id_)
+        )
+        await app.state.difusor.iniciar()
+        yield
+        await app.state.difusor.detener()
+        await engine.dispose()
+
+    instalar_filtro()
+    docs = docs_habilitadas(settings)
+    app = FastAPI(
+        title="pendientes",
+        version="0.1.0",
+        description=DESCRIPCION,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    instalar_manejadores(app)
+    # Wrapped around Starlette's whole stack (its error middleware included), not added inside it.
+    construir = app.build_middleware_stack
+    cabeceras = cabeceras_seguridad(settings)
+    app.build_middleware_stack = lambda: CabecerasSeguridad(construir(), cabeceras)  # type: ignore[method-assign]
+    # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
+    rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
+    rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
+    for modulo in rutas:
+        app.include_router(modulo.router)
+
+    @app.get("/", include_in_schema=False)
+    async def inicio():
+        """A person opening the bare address is sent to what they look for: the docs, or (docs off,
+        as in production) a pointer to the health check instead of a 404."""
+        if docs:
+            return RedirectResponse("/docs", status_code=307)
+        return ok({"health": "/health"}, "API de pendientes: su estado está en /health")
+
+    return app
+
+
+def __getattr__(name: str):
+    # `uvicorn api.main:app` builds the app on first access, never at import time.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

@@ -1,0 +1,251 @@
+"""Reads served from Postgres (never from workflow queries: lists must work without a worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from api.comun.deps import UsuarioActual
+from api.comun.paginacion import Pagina, ParametrosPagina, paginar
+from api.pendientes.esquemas import DetalleResponse, FiltroPendienteRequest, PendienteResponse
+from db import models as m
+from db.lectura import detalle_de
+from domain.enums import EstadoPendiente, PrioridadPendiente
+from domain.errores import DatosInvalidos, NoEncontrado, SinPermiso
+from domain.permisos import Permiso
+from domain.zona import LIMA
+from infra.seguridad import Cifrador
+
+PASSWORD_OCULTA = "********"
+
+_registrador = aliased(m.Empleado)
+_tecnico = aliased(m.Empleado)
+
+
+def _nombre(empleado: m.Empleado | None) -> str | None:
+    if empleado is None:
+        return None
+    return " ".join(p for p in (empleado.nombre, empleado.apellido_paterno) if p)
+
+
+def puede_ver(usuario: UsuarioActual, fila: m.Pendiente) -> bool:
+    """VER_TODOS sees everything; VER_DETALLE sees what the caller registered or is assigned to."""
+    if usuario.tiene(Permiso.VER_TODOS):
+        return True
+    propio = usuario.empleado_id is not None and usuario.empleado_id in (fila.registrado_por, fila.asignado_a)
+    return usuario.tiene(Permiso.VER_DETALLE) and propio
+
+
+def _no_visible() -> SinPermiso:
+    return SinPermiso(
+        "solo puede ver sus propios pendientes (VER_DETALLE) o todos (VER_TODOS)",
+        {"permisos": [Permiso.VER_TODOS, Permiso.VER_DETALLE]},
+    )
+
+
+async def pendiente_visible(session: AsyncSession, pendiente_id: int, usuario: UsuarioActual) -> m.Pendiente:
+    """The live row, if it exists and the caller may see it (404 / 403 otherwise)."""
+    fila = await session.get(m.Pendiente, pendiente_id, populate_existing=True)
+    if fila is None or not fila.vigente:
+        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
+    if not puede_ver(usuario, fila):
+        raise _no_visible()
+    return fila
+
+
+def _puede_ver_password(usuario: UsuarioActual, fila: m.Pendiente) -> bool:
+    asignado = usuario.empleado_id is not None and usuario.empleado_id == fila.asignado_a
+    return usuario.tiene(Permiso.CONFIGURAR_PPPOE) or asignado
+
+
+async def leer_detalle(
+    session: AsyncSession, fila: m.Pendiente, usuario: UsuarioActual, cifrador: Cifrador
+) -> DetalleResponse:
+    detalle = await detalle_de(session, fila)
+    if detalle is None:
+        raise NoEncontrado(f"el pendiente {fila.id} no tiene detalle de {fila.tipo}", {"id": fila.id})
+    propios = set(DetalleResponse.model_fields) - {"id", "pendiente_id", "tipo", "ppoe", "ppoe_password"}
+    campos = {c: getattr(detalle, c) for c in propios if hasattr(detalle, c)}
+    cifrada = getattr(detalle, "pppoe_password_cifrado", None)
+    password = None
+    if cifrada:
+        password = cifrador.descifrar(cifrada) if _puede_ver_password(usuario, fila) else PASSWORD_OCULTA
+    return DetalleResponse(
+        **campos,
+        id=fila.id,
+        pendiente_id=fila.id,
+        tipo=fila.tipo,
+        ppoe=getattr(detalle, "pppoe_usuario", None),
+        ppoe_password=password,
+    )
+
+
+def _consulta_pendientes() -> Select:
+    """Live pendientes with what their response shows: cliente, registrant, technician."""
+    return (
+        select(m.Pendiente, m.Cliente, _registrador, _tecnico)
+        .join(m.Cliente, m.Cliente.id == m.Pendiente.cliente_id)
+        .join(_registrador, _registrador.id == m.Pendiente.registrado_por)
+        .outerjoin(_tecnico, _tecnico.id == m.Pendiente.asignado_a)
+        .where(m.Pendiente.vigente.is_(True))
+    )
+
+
+def _respuesta(fila: Any) -> PendienteResponse:
+    pendiente, cliente, registrador, tecnico = fila
+    return PendienteResponse(
+        id=pendiente.id,
+        fecha_creacion=pendiente.fecha_creacion,
+        fecha_pendiente=pendiente.fecha_pendiente,
+        id_empleado_registro=pendiente.registrado_por,
+        registrado_por=_nombre(registrador),
+        id_empleado_asignado=pendiente.asignado_a,
+        asignado_a=_nombre(tecnico),
+        estado=pendiente.estado,
+        estado_tecnico=pendiente.estado_tecnico,
+        empresa=pendiente.empresa,
+        lugar=pendiente.lugar,
+        prioridad=pendiente.prioridad,
+        tipo=pendiente.tipo,
+        direccion=pendiente.direccion,
+        id_cliente=cliente.id,
+        cliente=cliente.nombre,
+        cod_cliente=cliente.codigo_cliente,
+        celular_cliente=cliente.telefono,
+        vencido=pendiente.vencido,
+        version=pendiente.seq,
+    )
+
+
+async def leer_pendiente(
+    session: AsyncSession, pendiente_id: int, usuario: UsuarioActual
+) -> PendienteResponse:
+    consulta = _consulta_pendientes().where(m.Pendiente.id == pendiente_id)
+    encontrado = (await session.execute(consulta)).first()
+    if encontrado is None:
+        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
+    if not puede_ver(usuario, encontrado[0]):
+        raise _no_visible()
+    return _respuesta(encontrado)
+
+
+# -- The list ---------------------------------------------------------------------------------------
+
+
+def condicion_visible(usuario: UsuarioActual) -> ColumnElement[bool]:
+    """SQL form of `puede_ver`: a technician's list is the pendientes they registered or hold."""
+    if usuario.tiene(Permiso.VER_TODOS):
+        return true()
+    if not usuario.tiene(Permiso.VER_DETALLE) or usuario.empleado_id is None:
+        return false()
+    return or_(
+        m.Pendiente.registrado_por == usuario.empleado_id, m.Pendiente.asignado_a == usuario.empleado_id
+    )
+
+
+def _inicio_del_dia(dia: date) -> datetime:
+    return datetime.combine(dia, time.min, LIMA)
+
+
+def _texto(texto: str) -> ColumnElement[bool]:
+    escapado = texto.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patron = f"%{escapado}%"
+    columnas = (
+        m.Cliente.nombre,
+        m.Cliente.codigo_cliente,
+        m.Cliente.numero_documento,
+        m.Cliente.direccion,
+        m.Pendiente.direccion,
+    )
+    return or_(*(c.ilike(patron, escape="\\") for c in columnas))
+
+
+def _usuario(usuario_id: int) -> ColumnElement[bool]:
+    # `usuarioId` is a user: compare with that user's empleado (unknown user or no empleado: no match).
+    empleado = select(m.Usuario.empleado_id).where(m.Usuario.id == usuario_id).scalar_subquery()
+    return or_(m.Pendiente.registrado_por == empleado, m.Pendiente.asignado_a == empleado)
+
+
+def condiciones_filtro(filtro: FiltroPendienteRequest) -> list[ColumnElement[bool]]:
+    f = filtro
+    desde = f.fecha_desde or f.fecha_pendiente
+    hasta = f.fecha_hasta or f.fecha_pendiente
+    if desde and hasta and desde > hasta:
+        raise DatosInvalidos("'fechaHasta' es anterior a 'fechaDesde'", {"campo": "fechaHasta"})
+    tipos = {*(f.tipos or ()), *((f.tipo,) if f.tipo else ())}
+    texto = (f.texto or "").strip()
+    P = m.Pendiente
+    posibles: list[tuple[Any, Callable[[Any], ColumnElement[bool]]]] = [
+        (f.cliente_id, lambda v: P.cliente_id == v),
+        (f.usuario_id, _usuario),
+        (f.asignado_a_id, lambda v: P.asignado_a == v),
+        (f.registrado_por_id, lambda v: P.registrado_por == v),
+        (f.estados or None, lambda v: P.estado.in_(v)),
+        (f.estados_tecnico or None, lambda v: P.estado_tecnico.in_(v)),
+        (tipos or None, lambda v: P.tipo.in_(sorted(v))),
+        (f.prioridad, lambda v: P.prioridad == v),
+        (f.lugar, lambda v: P.lugar == v),
+        (f.empresa, lambda v: P.empresa == v),
+        (f.vencido, lambda v: P.vencido.is_(v)),
+        (desde, lambda v: P.fecha_pendiente >= _inicio_del_dia(v)),
+        (hasta, lambda v: P.fecha_pendiente < _inicio_del_dia(v + timedelta(days=1))),
+        (texto or None, _texto),
+    ]
+    return [condicion(valor) for valor, condicion in posibles if valor is not None]
+
+
+def _rango_de(enum: type, columna: Any) -> Any:
+    """Order an enum column by its declared order (BAJA < MEDIA < URGENTE...), not alphabetically."""
+    return case({valor.value: i for i, valor in enumerate(enum)}, value=columna)
+
+
+ORDEN_PENDIENTES = {
+    "id": m.Pendiente.id,
+    "fechaCreacion": m.Pendiente.fecha_creacion,
+    "fechaModificacion": m.Pendiente.fecha_modificacion,
+    "fechaPendiente": m.Pendiente.fecha_pendiente,
+    "prioridad": _rango_de(PrioridadPendiente, m.Pendiente.prioridad),
+    "estado": _rango_de(EstadoPendiente, m.Pendiente.estado),
+    "estadoTecnico": m.Pendiente.estado_tecnico,
+    "tipo": m.Pendiente.tipo,
+    "lugar": m.Pendiente.lugar,
+    "empresa": m.Pendiente.empresa,
+    "direccion": m.Pendiente.direccion,
+    "vencido": m.Pendiente.vencido,
+    "cliente": m.Cliente.nombre,
+    "clienteId": m.Pendiente.cliente_id,
+    "codCliente": m.Cliente.codigo_cliente,
+    "registradoPor": m.Pendiente.registrado_por,
+    "asignadoA": m.Pendiente.asignado_a,
+}
+
+
+async def listar_pendientes(
+    session: AsyncSession, filtro: FiltroPendienteRequest, pagina: ParametrosPagina, usuario: UsuarioActual
+) -> Pagina[PendienteResponse]:
+    """One page of the live pendientes the caller may see that match `filtro`."""
+    consulta = _consulta_pendientes().where(condicion_visible(usuario), *condiciones_filtro(filtro))
+    return await paginar(
+        session,
+        consulta,
+        pagina,
+        _respuesta,
+        ORDEN_PENDIENTES,
+        m.Pendiente.fecha_creacion.desc(),
+        escalar=False,
+        desempate=m.Pendiente.id.desc(),
+    )
+
+
+async def cambio_por_clave(session: AsyncSession, pendiente_id: int, cambio_id: str) -> m.Historial | None:
+    """The historial entry of the change sent with this (user-scoped) key, if it was applied."""
+    return await session.scalar(
+        select(m.Historial).where(
+            m.Historial.pendiente_id == pendiente_id, m.Historial.cambio_id == cambio_id
+        )
+    )

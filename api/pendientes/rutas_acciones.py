@@ -1,0 +1,397 @@
+"""Lifecycle actions over HTTP. Every route here ends in one workflow Update; the rules live in
+domain/ and are enforced by the workflow, so these handlers only translate HTTP into an OrdenAccion.
+
+Clean form: `POST /api/pendientes/{id}/acciones/{accion}`; the original's paths stay as aliases.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, Path, Query
+from pydantic import SecretStr
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from api.comun.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
+from api.comun.http import ERRORES, IdempotencyKey, IdPendiente, validar, version_esperada
+from api.comun.respuesta import Respuesta, ok
+from api.pendientes.consultas import cambio_por_clave, leer_detalle, leer_pendiente, pendiente_visible
+from api.pendientes.esquemas import (
+    AccionesResponse,
+    AccionRequest,
+    CambioResponse,
+    DetalleResponse,
+    PendienteResponse,
+)
+from contrato.mensajes import EstadoVivo, OrdenAccion, huella_orden
+from db.lectura import detalle_de, estado_vivo
+from domain.acciones import (
+    Accion,
+    accion_hacia,
+    accion_tecnica_hacia,
+    acciones_permitidas,
+)
+from domain.enums import EstadoPendiente, EstadoTecnico, TipoPendiente
+from domain.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso, datos_conflicto
+
+router = APIRouter(prefix="/api/pendientes", tags=["acciones"])
+RESPUESTAS = ERRORES | {409: {"model": Respuesta[dict], "description": "No permitido en el estado actual"}}
+
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", description="Versión del pendiente que vio el cliente")
+]
+CuerpoAccion = Annotated[AccionRequest | None, Body()]
+
+
+async def _accionar(
+    pendiente_id: int,
+    accion: Accion,
+    cuerpo: AccionRequest | None,
+    usuario: UsuarioActual,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    clave: str | None = None,
+    if_match: str | None = None,
+):
+    """Send one action to the pendiente's workflow and answer with the pendiente as it is now."""
+    cuerpo = cuerpo or AccionRequest()
+    password = cuerpo.pppoe_password.get_secret_value() if cuerpo.pppoe_password else None
+    orden = OrdenAccion(
+        actor=usuario.actor(),
+        tecnico_id=cuerpo.tecnico_id,
+        motivo=cuerpo.motivo,
+        nueva_fecha=cuerpo.nueva_fecha,
+        vlan=cuerpo.vlan,
+        pppoe_usuario=cuerpo.pppoe_usuario,
+        pppoe_password_cifrado=cifrador.cifrar(password) if password else None,
+        # Keys are per user: two users can never collide on the same key. Without one the change gets
+        # its own now, so that whatever fails from here on the answer can say how to learn the outcome.
+        clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",
+        version=version_esperada(if_match, cuerpo.version),
+    )
+    try:
+        await pendiente_visible(session, pendiente_id, usuario)
+    except SinPermiso:
+        # A retry of a change this user already made is answered like the first time, even if the
+        # change took the pendiente out of their sight (a technician who released it). Looked up only
+        # on refusal, so the usual path pays nothing for it.
+        repetida = clave and await comandos.ya_comprometido(
+            pendiente_id, orden.clave, huella_orden(accion.value, orden)
+        )
+        if not repetida:
+            raise
+    # Give the connection back while the workflow works: a slow update must not starve the pool.
+    await session.rollback()
+    try:
+        vivo = await comandos.ejecutar(pendiente_id, accion, orden)
+        session.expire_all()
+        pendiente = await _leer_si_visible(session, pendiente_id, usuario)
+    except (OperationalError, InterfaceError):
+        # Postgres went away mid-way: the change may be written, so answer as for a timeout.
+        raise comandos.sin_respuesta(pendiente_id, orden.clave) from None
+    if pendiente is None:
+        # Accepted, and the caller may no longer see the pendiente (a technician who released it):
+        # an applied change is a 2xx all the same, without the data they may not see any more.
+        return ok(
+            None, f"acción '{accion}' aplicada: el pendiente está {vivo.estado} y ya no está a su cargo"
+        )
+    return ok(pendiente, f"acción '{accion}' aplicada: el pendiente está {pendiente.estado}")
+
+
+async def _leer_si_visible(session, pendiente_id: int, usuario: UsuarioActual):
+    """The pendiente after an applied action, or None if the caller may no longer see it. Only this read's
+    SinPermiso means that: the workflow's own (a refused action) stays a 403."""
+    try:
+        return await leer_pendiente(session, pendiente_id, usuario)
+    except SinPermiso:
+        return None
+
+
+@router.get("/{id}/acciones", response_model=Respuesta[AccionesResponse], responses=ERRORES)
+async def acciones_disponibles(id: IdPendiente, session: SessionDep, usuario: UsuarioDep):
+    """Las acciones que el usuario puede hacer ahora sobre este pendiente (los botones de una UI)."""
+    fila = await pendiente_visible(session, id, usuario)
+    vivo = estado_vivo(fila, await detalle_de(session, fila))
+    permitidas = acciones_permitidas(vivo.situacion(), usuario.actor().a_dominio())
+    datos = AccionesResponse(
+        id=id, estado=vivo.estado, estado_tecnico=vivo.estado_tecnico, version=vivo.seq, acciones=permitidas
+    )
+    return ok(datos, "Acciones disponibles")
+
+
+@router.get("/{id}/cambios/{clave}", response_model=Respuesta[CambioResponse], responses=ERRORES)
+async def resultado_de_cambio(
+    id: IdPendiente,
+    clave: Annotated[str, Path(max_length=200)],
+    session: SessionDep,
+    usuario: UsuarioDep,
+):
+    """¿Se aplicó el cambio enviado con esta Idempotency-Key (la suya, o la que devolvió un 503)?
+    404 si no consta: reintente con la misma clave, que se aplica una sola vez."""
+    await pendiente_visible(session, id, usuario)
+    fila = await cambio_por_clave(session, id, f"{usuario.id}:{clave}")
+    if fila is None:
+        raise NoEncontrado(
+            "ningún cambio con esa Idempotency-Key consta como aplicado; reintente con la misma clave "
+            "(se aplica una sola vez)",
+            {"idempotencyKey": clave},
+        )
+    datos = CambioResponse(
+        idempotency_key=clave,
+        accion=fila.accion,
+        version=fila.seq,
+        estado=fila.estado,
+        estado_tecnico=fila.estado_tecnico,
+        fecha=fila.fecha_creacion,
+    )
+    return ok(datos, f"el cambio '{fila.accion}' se aplicó (versión {fila.seq})")
+
+
+@router.post("/{id}/acciones/{accion}", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def ejecutar_accion(
+    id: IdPendiente,
+    accion: Accion,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    cuerpo: CuerpoAccion = None,
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
+):
+    """Ejecuta una acción del ciclo de vida. 409 si el estado no la permite (con las acciones posibles),
+    403 si falta el permiso o no es su pendiente. `Idempotency-Key` la aplica una sola vez."""
+    return await _accionar(
+        id, accion, cuerpo, usuario, session, comandos, cifrador, idempotency_key, if_match
+    )
+
+
+def _unica(
+    posibles: list[Accion], desde: str, objetivo: str, vivo: EstadoVivo, usuario: UsuarioActual
+) -> Accion:
+    if len(posibles) == 1:
+        return posibles[0]
+    motivo = "ninguna acción lleva" if not posibles else "varias acciones llevan"
+    datos = datos_conflicto(vivo.situacion(), vivo.seq, usuario.actor().a_dominio())
+    raise Conflicto(f"{motivo} de {desde} a {objetivo}", datos)
+
+
+@router.put("/{id}/estado", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def cambiar_estado(
+    id: IdPendiente,
+    nuevo_estado: Annotated[EstadoPendiente, Query(alias="nuevoEstado")],
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    cuerpo: CuerpoAccion = None,
+    motivo: Annotated[str | None, Query(max_length=500)] = None,
+    idempotency_key: IdempotencyKey = None,
+):
+    """Compatibilidad: se resuelve a la única acción que lleva del estado actual a `nuevoEstado`."""
+    fila = await pendiente_visible(session, id, usuario)
+    vivo = estado_vivo(fila, await detalle_de(session, fila))
+    accion = _unica(accion_hacia(vivo.situacion(), nuevo_estado), fila.estado, nuevo_estado, vivo, usuario)
+    cuerpo = cuerpo or AccionRequest()
+    if motivo and not cuerpo.motivo:
+        # Validated like the body's (a query string can carry a NUL, %00).
+        cuerpo = cuerpo.model_copy(update={"motivo": validar(AccionRequest, {"motivo": motivo}).motivo})
+    return await _accionar(id, accion, cuerpo, usuario, session, comandos, cifrador, idempotency_key)
+
+
+async def _estado_tecnico(id, nuevo, cuerpo, usuario, session, comandos, cifrador):
+    fila = await pendiente_visible(session, id, usuario)
+    vivo = estado_vivo(fila, await detalle_de(session, fila))
+    accion = _unica(accion_tecnica_hacia(vivo.situacion(), nuevo), fila.estado_tecnico, nuevo, vivo, usuario)
+    return await _accionar(id, accion, cuerpo, usuario, session, comandos, cifrador)
+
+
+NuevoEstadoTecnico = Annotated[EstadoTecnico, Query(alias="nuevoEstado")]
+
+
+@router.put("/{id}/estado-tecnico", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def cambiar_estado_tecnico(
+    id: IdPendiente,
+    nuevo_estado: NuevoEstadoTecnico,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    cuerpo: CuerpoAccion = None,
+):
+    """Pide o completa la configuración de red resolviendo la acción que lleva a `nuevoEstado`
+    (volver a OK exige los datos: `vlan` o `pppoeUser` + `pppoePassword` en el cuerpo)."""
+    return await _estado_tecnico(id, nuevo_estado, cuerpo, usuario, session, comandos, cifrador)
+
+
+@router.get(
+    "/{id}/estado-tecnico",
+    response_model=Respuesta[PendienteResponse],
+    responses=RESPUESTAS,
+    deprecated=True,
+)
+async def cambiar_estado_tecnico_get(
+    id: IdPendiente,
+    nuevo_estado: NuevoEstadoTecnico,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+):
+    """Obsoleto (un GET que escribe, como el original): use PUT. Mismas reglas y permisos."""
+    return await _estado_tecnico(id, nuevo_estado, None, usuario, session, comandos, cifrador)
+
+
+@router.put("/{id}/asignar", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def asignar(
+    id: IdPendiente,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    id_asignado: Annotated[int | None, Query(alias="idAsignado", gt=0, le=2**63 - 1)] = None,
+    empleado_id: Annotated[int | None, Query(alias="empleadoId", gt=0, le=2**63 - 1)] = None,
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
+):
+    """Asigna (o cambia) el técnico: REGISTRADO/POSTERGADO/ASIGNADO → ASIGNADO."""
+    tecnico = id_asignado or empleado_id
+    if tecnico is None:
+        raise DatosInvalidos("indique idAsignado (o empleadoId)", {"campo": "idAsignado"})
+    cuerpo = validar(AccionRequest, dict(tecnicoId=tecnico))
+    args = (usuario, session, comandos, cifrador, idempotency_key, if_match)
+    return await _accionar(id, Accion.ASIGNAR, cuerpo, *args)
+
+
+@router.put("/{id}/postergar", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def postergar(
+    id: IdPendiente,
+    cuerpo: AccionRequest,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    idempotency_key: IdempotencyKey = None,
+):
+    """`{nuevaFecha, motivo}`: fecha futura (hora de Lima si no trae zona); vuelve sola ese día."""
+    return await _accionar(
+        id, Accion.POSTERGAR, cuerpo, usuario, session, comandos, cifrador, idempotency_key
+    )
+
+
+@router.put("/{id}/cancelar", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def cancelar(
+    id: IdPendiente,
+    cuerpo: AccionRequest,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    idempotency_key: IdempotencyKey = None,
+):
+    """`{motivo}` (o `cause`, hasta 500 caracteres, obligatorio). Recuperable postergando."""
+    return await _accionar(id, Accion.CANCELAR, cuerpo, usuario, session, comandos, cifrador, idempotency_key)
+
+
+@router.post("/{id}/cancel", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+async def cancelar_como_persat(
+    id: IdPendiente,
+    cuerpo: AccionRequest,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+    usuario: UsuarioDep,
+    idempotency_key: IdempotencyKey = None,
+):
+    """Para integraciones hechas para Persat: `{"cause": "...", "labels_ids": [...]}` (las etiquetas se
+    ignoran). Mismas reglas que `PUT /{id}/cancelar`."""
+    return await _accionar(id, Accion.CANCELAR, cuerpo, usuario, session, comandos, cifrador, idempotency_key)
+
+
+# -- PPPoE / VLAN on the three network-bearing types (original paths, `ppoe` and `¿` aliases) ------
+
+TIPOS_RED = {
+    "traslado": TipoPendiente.TRASLADO,
+    "averia": TipoPendiente.AVERIA,
+    "instalacion-internet": TipoPendiente.INSTALACION_INTERNET,
+}
+
+
+async def _configurar_red(
+    id: int,
+    segmento: str,
+    accion: Accion,
+    cuerpo: AccionRequest,
+    usuario: UsuarioActual,
+    session: SessionDep,
+    comandos: ComandosDep,
+    cifrador: CifradorDep,
+) -> dict:
+    fila = await pendiente_visible(session, id, usuario)
+    if fila.tipo != TIPOS_RED[segmento]:
+        raise Conflicto(f"el pendiente {id} es {fila.tipo}, no {TIPOS_RED[segmento]}", {"tipo": fila.tipo})
+    await _accionar(id, accion, cuerpo, usuario, session, comandos, cifrador)
+    session.expire_all()
+    fila = await pendiente_visible(session, id, usuario)
+    return ok(await leer_detalle(session, fila, usuario, cifrador), f"{accion} registrado")
+
+
+def _rutas_red(segmento: str) -> None:
+    async def pppoe(
+        id: IdPendiente,
+        session: SessionDep,
+        comandos: ComandosDep,
+        cifrador: CifradorDep,
+        usuario: UsuarioDep,
+        cuerpo: CuerpoAccion = None,
+        pppoe_user: Annotated[str | None, Query(alias="pppoeUser", max_length=100)] = None,
+        ppoe_user: Annotated[str | None, Query(alias="ppoeUser", max_length=100)] = None,
+        pppoe_password: Annotated[SecretStr | None, Query(alias="pppoePassword", max_length=100)] = None,
+        ppoe_password: Annotated[SecretStr | None, Query(alias="ppoePassword", max_length=100)] = None,
+    ):
+        """Registra usuario y contraseña PPPoE (mejor en el cuerpo JSON; por query solo por compatibilidad).
+        La contraseña se guarda cifrada y nunca entra en el historial ni en Temporal."""
+        cuerpo = cuerpo or AccionRequest()
+        usuario_pppoe = cuerpo.pppoe_usuario or pppoe_user or ppoe_user
+        password = cuerpo.pppoe_password or pppoe_password or ppoe_password
+        completo = validar(
+            AccionRequest, dict(pppoeUser=usuario_pppoe, pppoePassword=password, version=cuerpo.version)
+        )
+        args = (usuario, session, comandos, cifrador)
+        return await _configurar_red(id, segmento, Accion.CONFIGURAR_PPPOE, completo, *args)
+
+    async def vlan(
+        id: IdPendiente,
+        session: SessionDep,
+        comandos: ComandosDep,
+        cifrador: CifradorDep,
+        usuario: UsuarioDep,
+        cuerpo: CuerpoAccion = None,
+        vlan: Annotated[int | None, Query(ge=1, le=4094)] = None,
+    ):
+        """Registra la VLAN (1..4094)."""
+        cuerpo = cuerpo or AccionRequest()
+        completo = validar(AccionRequest, dict(vlan=cuerpo.vlan or vlan, version=cuerpo.version))
+        args = (usuario, session, comandos, cifrador)
+        return await _configurar_red(id, segmento, Accion.CONFIGURAR_VLAN, completo, *args)
+
+    modelo = Respuesta[DetalleResponse]
+    for ruta in ("pppoe", "ppoe"):
+        router.put(
+            f"/{{id}}/{segmento}/{ruta}",
+            response_model=modelo,
+            responses=RESPUESTAS,
+            name=f"{segmento}_{ruta}",
+            include_in_schema=ruta == "pppoe",
+        )(pppoe)
+    router.put(
+        f"/{{id}}/{segmento}/vlan", response_model=modelo, responses=RESPUESTAS, name=f"{segmento}_vlan"
+    )(vlan)
+    if segmento != "instalacion-internet":
+        # The original served these two with a stray `¿`; old clients keep working.
+        router.put(f"/{{id}}/{segmento}¿/vlan", response_model=modelo, include_in_schema=False)(vlan)
+
+
+for _segmento in TIPOS_RED:
+    _rutas_red(_segmento)

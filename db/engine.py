@@ -1,0 +1,17 @@
+"""Engine and session factory. Only activities, the API and scripts import this; never workflows."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from infra.config import to_sqlalchemy_url
+
+
+def make_engine(database_url: str, pool_size: int = 15) -> AsyncEngine:
+    return create_async_engine(
+        to_sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

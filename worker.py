@@ -1,0 +1,71 @@
+"""The Temporal worker: runs PendienteWorkflow and its activities. `python -m worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.persistencia import PersistenciaActivities
+from activities.reconciliacion import Reconciliador
+from contrato.mensajes import ConfigFlujo
+from db.engine import make_engine, make_session_factory
+from infra.config import Settings, get_settings
+from infra.temporal import asegurar_reconciliador, connect
+from workflows.pendiente import PendienteWorkflow
+from workflows.reconciliador import ReconciliadorWorkflow
+
+log = logging.getLogger("worker")
+
+
+def build_worker(
+    client: Client,
+    sessions: async_sessionmaker[AsyncSession],
+    task_queue: str,
+    flujo: ConfigFlujo | None = None,
+    **opciones,
+) -> Worker:
+    """The worker with everything registered; `opciones` go to temporalio's Worker (tests tune caching)."""
+    persistencia = PersistenciaActivities(sessions)
+    reconciliador = Reconciliador(sessions, client, task_queue, flujo)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[PendienteWorkflow, ReconciliadorWorkflow],
+        activities=[
+            persistencia.registrar_pendiente,
+            persistencia.aplicar_cambio,
+            persistencia.cargar_actor,
+            persistencia.leer_comprometido,
+            reconciliador.reconciliar,
+        ],
+        graceful_shutdown_timeout=timedelta(seconds=10),
+        **opciones,
+    )
+
+
+async def main(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    client = await connect(settings)
+    flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+    worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo)
+    await asegurar_reconciliador(client, settings.temporal_task_queue, settings.reconciliador_minutos)
+    parar = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, parar.set)
+    async with worker:
+        log.info("worker listening on task queue %s", settings.temporal_task_queue)
+        await parar.wait()
+        log.info("worker stopping")
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(main(get_settings()))

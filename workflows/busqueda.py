@@ -1,0 +1,77 @@
+"""Custom search attributes: what ops filter pendientes by in the Temporal UI."""
+
+from __future__ import annotations
+
+from temporalio.common import (
+    SearchAttributeKey,
+    SearchAttributePair,
+    SearchAttributeUpdate,
+    TypedSearchAttributes,
+)
+
+from contrato.mensajes import DatosPendiente, EstadoVivo
+
+ESTADO = SearchAttributeKey.for_keyword("Estado")
+ESTADO_TECNICO = SearchAttributeKey.for_keyword("EstadoTecnico")
+TIPO = SearchAttributeKey.for_keyword("Tipo")
+PRIORIDAD = SearchAttributeKey.for_keyword("Prioridad")
+LUGAR = SearchAttributeKey.for_keyword("Lugar")
+EMPRESA = SearchAttributeKey.for_keyword("Empresa")
+ASIGNADO_A = SearchAttributeKey.for_int("AsignadoA")
+CLIENTE_ID = SearchAttributeKey.for_int("ClienteId")
+FECHA_PENDIENTE = SearchAttributeKey.for_datetime("FechaPendiente")
+VENCIDO = SearchAttributeKey.for_bool("Vencido")
+
+TODAS = (
+    ESTADO,
+    ESTADO_TECNICO,
+    TIPO,
+    PRIORIDAD,
+    LUGAR,
+    EMPRESA,
+    ASIGNADO_A,
+    CLIENTE_ID,
+    FECHA_PENDIENTE,
+    VENCIDO,
+)
+
+# Indexed type -> the name the `temporal` CLI uses (`server start-dev --search-attribute`).
+TIPOS_CLI = {"KEYWORD": "Keyword", "INT": "Int", "DATETIME": "Datetime", "BOOL": "Bool"}
+
+
+def cli_flags() -> list[str]:
+    flags: list[str] = []
+    for key in TODAS:
+        flags += ["--search-attribute", f"{key.name}={TIPOS_CLI[key.indexed_value_type.name]}"]
+    return flags
+
+
+def _valores(datos: DatosPendiente, vivo: EstadoVivo) -> list[SearchAttributePair]:
+    pares = [
+        SearchAttributePair(ESTADO, vivo.estado.value),
+        SearchAttributePair(ESTADO_TECNICO, vivo.estado_tecnico.value),
+        SearchAttributePair(TIPO, datos.tipo.value),
+        SearchAttributePair(PRIORIDAD, datos.prioridad.value),
+        SearchAttributePair(LUGAR, datos.lugar.value),
+        SearchAttributePair(CLIENTE_ID, datos.cliente_id),
+        SearchAttributePair(VENCIDO, vivo.vencido),
+    ]
+    if datos.empresa:
+        pares.append(SearchAttributePair(EMPRESA, datos.empresa.value))
+    if vivo.asignado_a is not None:
+        pares.append(SearchAttributePair(ASIGNADO_A, vivo.asignado_a))
+    if vivo.fecha_pendiente is not None:
+        pares.append(SearchAttributePair(FECHA_PENDIENTE, vivo.fecha_pendiente))
+    return pares
+
+
+def al_iniciar(datos: DatosPendiente, vivo: EstadoVivo) -> TypedSearchAttributes:
+    return TypedSearchAttributes(_valores(datos, vivo))
+
+
+def actualizaciones(datos: DatosPendiente, vivo: EstadoVivo) -> list[SearchAttributeUpdate]:
+    """Upserts for the current state; attributes that no longer apply are unset."""
+    pares = _valores(datos, vivo)
+    puestos = {p.key.name for p in pares}
+    quitar = [k.value_unset() for k in (ASIGNADO_A, FECHA_PENDIENTE, EMPRESA) if k.name not in puestos]
+    return [p.key.value_set(p.value) for p in pares] + quitar

@@ -1,0 +1,637 @@
+"""PendienteWorkflow: the one writer of a pendiente's lifecycle.
+
+Every action of domain/acciones.py is an Update named like the action, with a validator that refuses
+it before anything is written, and a Signal of the same name for fire-and-forget callers (a refused
+signal is recorded as rejected, never fails the workflow). Accepted changes are persisted by a local
+activity (row + historial in one transaction, idempotent by sequence number), then reflected in the
+search attributes. Durable timers bring postponed pendientes back, flag overdue ones and archive
+cancelled ones after their retention.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from contrato.mensajes import (
+        SISTEMA,
+        AccionesDisponibles,
+        ActorMsg,
+        Cambio,
+        DatosPendiente,
+        Detalle,
+        EstadoVivo,
+        InicioPendiente,
+        OrdenAccion,
+        OrdenDetalle,
+        OrdenEdicion,
+        OrigenCambio,
+        ResultadoCambio,
+        huella_orden,
+    )
+    from domain import edicion, plazos
+    from domain.acciones import (
+        DATOS_REQUERIDOS,
+        Accion,
+        Rechazo,
+        acciones_permitidas,
+        evaluar,
+    )
+    from domain.enums import EstadoPendiente
+    from domain.errores import CAMPOS_DE_ACCION, dato_invalido, datos_conflicto
+    from workflows import busqueda
+
+# Activity names are part of history: never rename without workflow.patched.
+REGISTRAR_PENDIENTE = "registrar_pendiente"
+APLICAR_CAMBIO = "aplicar_cambio"
+CARGAR_ACTOR = "cargar_actor"
+LEER_COMPROMETIDO = "leer_comprometido"
+
+# Error types besides domain.Rechazo: the contract the API maps to HTTP statuses.
+DATOS_INVALIDOS = "DatosInvalidos"
+VERSION_OBSOLETA = "VersionObsoleta"
+CLAVE_REUTILIZADA = "ClaveReutilizada"
+NO_ENCONTRADO = "NoEncontrado"
+
+# History entries the workflow writes on its own (actor `sistema`) or for refused signals.
+VENCER, REACTIVAR, ARCHIVAR, SENAL_RECHAZADA = "vencer", "reactivar", "archivar", "senal_rechazada"
+RESULTADOS_RECORDADOS = 100
+# How many times one change catches up with Postgres before giving up (each catch-up adopts a newer
+# committed record; more than a couple means something else keeps writing).
+ALCANCES_MAXIMOS = 3
+
+_PERSISTENCIA = dict(
+    start_to_close_timeout=timedelta(seconds=30),
+    # Postgres may be briefly down: keep retrying transient errors, never the refusals nor a bug
+    # (a programming error would otherwise retry forever and stall the pendiente).
+    retry_policy=RetryPolicy(
+        maximum_interval=timedelta(seconds=10),
+        non_retryable_error_types=[
+            "TypeError",
+            "AttributeError",
+            "KeyError",
+            "ValueError",
+            "ProgrammingError",
+            "DataError",
+        ],
+    ),
+)
+
+
+# The refusals our activities raise on purpose, with messages written for the user.
+_RECHAZOS_DE_ACTIVIDAD = frozenset(
+    {DATOS_INVALIDOS, CLAVE_REUTILIZADA, NO_ENCONTRADO, "SinPermiso", "TecnicoInvalido"}
+)
+
+
+def _error_actividad(error: ActivityError) -> ApplicationError:
+    """An activity's refusal (e.g. an invalid technician) becomes the update's error. Anything else (an
+    exception the SDK converted, whose message may quote SQL and its parameters) becomes a fixed
+    message: the update's failure is stored in the history and shown to the caller."""
+    causa = error.cause
+    if isinstance(causa, ApplicationError) and causa.type in _RECHAZOS_DE_ACTIVIDAD:
+        return ApplicationError(causa.message, *causa.details, type=causa.type, non_retryable=True)
+    return ApplicationError("error interno al guardar el cambio", type="ErrorInterno", non_retryable=True)
+
+
+@workflow.defn
+class PendienteWorkflow:
+    @workflow.init
+    def __init__(self, inicio: InicioPendiente) -> None:
+        self._inicio = inicio
+        self._vivo: EstadoVivo | None = inicio.vivo
+        self._resultados: dict[str, EstadoVivo] = dict(inicio.resultados)
+        self._huellas: dict[str, str] = dict(inicio.huellas)
+        self._fallo_creacion: ApplicationError | None = None
+        self._eliminado = False
+        # Handlers await activities; the lock keeps two changes from interleaving on stale state.
+        self._lock = asyncio.Lock()
+        for accion in Accion:
+            self._registrar_handlers(accion)
+
+    @workflow.run
+    async def run(self, inicio: InicioPendiente) -> EstadoVivo:
+        if self._vivo is None:
+            await self._crear(inicio)
+        while self._vivo.estado is not EstadoPendiente.FINALIZADO and not self._eliminado:
+            if self._debe_continuar_como_nuevo():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(self._inicio.model_copy(update=self._para_continuar()))
+            if not await self._esperar_cambio_o_plazo():
+                break
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._vivo
+
+    # -- creation ------------------------------------------------------------------------------
+
+    async def _crear(self, inicio: InicioPendiente) -> None:
+        async with self._lock:
+            try:
+                self._vivo = await workflow.execute_local_activity(
+                    REGISTRAR_PENDIENTE, inicio, result_type=EstadoVivo, **_PERSISTENCIA
+                )
+            except ActivityError as error:
+                self._fallo_creacion = _error_actividad(error)
+        if self._fallo_creacion is not None:
+            # No row was written: end the workflow so no workflow exists without its row.
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            raise self._fallo_creacion
+        workflow.set_current_details(self._resumen())
+
+    @workflow.update
+    async def registrar(self) -> EstadoVivo:
+        """Sent with the start (update-with-start): answers once the row exists."""
+        await workflow.wait_condition(lambda: self._vivo is not None or self._fallo_creacion is not None)
+        if self._fallo_creacion is not None:
+            raise self._fallo_creacion
+        return self._vivo
+
+    # -- queries -------------------------------------------------------------------------------
+
+    @workflow.query
+    def estado(self) -> EstadoVivo | None:
+        return self._vivo
+
+    @workflow.query
+    def acciones(self, actor: ActorMsg) -> AccionesDisponibles | None:
+        if self._vivo is None:
+            return None
+        permitidas = acciones_permitidas(self._vivo.situacion(), actor.a_dominio())
+        return AccionesDisponibles(
+            estado=self._vivo.estado, estado_tecnico=self._vivo.estado_tecnico, acciones=permitidas
+        )
+
+    # -- timers --------------------------------------------------------------------------------
+
+    def _proximo_plazo(self):
+        """The earliest system event due for the current state, as (instant, event) or None."""
+        v = self._vivo
+        retencion = self._inicio.config.retencion_cancelado
+        candidatos = [
+            (plazos.reactivacion(v.estado, v.fecha_pendiente), REACTIVAR),
+            (plazos.vencimiento(v.estado, v.vencido, v.fecha_pendiente), VENCER),
+            (plazos.archivo(v.estado, v.cancelado_en, retencion), ARCHIVAR),
+        ]
+        return min(((m, e) for m, e in candidatos if m is not None), default=None)
+
+    async def _esperar_cambio_o_plazo(self) -> bool:
+        """Wait for the next change or the next due system event. False when the workflow should end."""
+        plazo = self._proximo_plazo()
+        version = self._vivo.seq
+        if plazo is not None:
+            restante = (plazo[0] - workflow.now()).total_seconds()
+            if restante > 0:
+                try:
+                    await workflow.wait_condition(
+                        lambda: self._vivo.seq != version or self._eliminado,
+                        timeout=restante,
+                        timeout_summary=plazo[1],
+                    )
+                    return True
+                except TimeoutError:
+                    pass
+            return await self._evento_sistema(plazo[1])
+        await workflow.wait_condition(
+            lambda: self._vivo.seq != version or self._eliminado or self._debe_continuar_como_nuevo()
+        )
+        return True
+
+    def _preparar_evento(self, evento: str) -> dict[str, Any] | None:
+        plazo = self._proximo_plazo()
+        if plazo is None or plazo[1] != evento or plazo[0] > workflow.now():
+            return None  # a concurrent action (or the committed record) changed the state meanwhile
+        v = self._vivo
+        if evento == REACTIVAR:
+            despues = v.model_copy(update={"estado": plazos.estado_reactivado(v.asignado_a)})
+            detalle = "vuelve por sí solo en la fecha de postergación"
+        elif evento == VENCER:
+            despues = v.model_copy(update={"vencido": True})
+            detalle = "terminó el día programado y el trabajo sigue abierto"
+        else:
+            despues = v
+            detalle = "archivado al terminar el plazo para recuperarlo"
+        # Tied to the seq it is written at: a timer that fires again after a lost workflow task
+        # finds its own change committed instead of writing it twice.
+        ident = {
+            "cambio_id": f"sistema:{evento}:{v.seq + 1}",
+            "huella": evento,
+            "origen": OrigenCambio.SISTEMA,
+        }
+        return dict(accion=evento, actor=SISTEMA, despues=despues, detalles=detalle, **ident)
+
+    async def _evento_sistema(self, evento: str) -> bool:
+        async with self._lock:
+            aplicado = await self._aplicar(lambda: self._preparar_evento(evento))
+        return not (aplicado and evento == ARCHIVAR)
+
+    def _debe_continuar_como_nuevo(self) -> bool:
+        info = workflow.info()
+        limite = self._inicio.config.limite_historia
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() > limite
+
+    def _para_continuar(self) -> dict[str, object]:
+        recientes = dict(list(self._resultados.items())[-RESULTADOS_RECORDADOS:])
+        huellas = {clave: h for clave, h in self._huellas.items() if clave in recientes}
+        return {"vivo": self._vivo, "resultados": recientes, "huellas": huellas}
+
+    # -- idempotency ---------------------------------------------------------------------------
+
+    def _ya_aplicado(self, nombre: str, orden: Any) -> EstadoVivo | None:
+        """The answer already given to this key, or None. The same key for another request is refused
+        (a retry must not apply something else, nor answer as if it had)."""
+        if not orden.clave or orden.clave not in self._resultados:
+            return None
+        previa = self._huellas.get(orden.clave)
+        if previa is not None and previa != huella_orden(nombre, orden):
+            mensaje = "la clave Idempotency-Key ya se usó para otra petición"
+            raise self._rechazo(CLAVE_REUTILIZADA, mensaje, orden.actor)
+        return self._resultados[orden.clave]
+
+    def _recordar(self, nombre: str, orden: Any) -> None:
+        if orden.clave:
+            self._resultados[orden.clave] = self._vivo
+            self._huellas[orden.clave] = huella_orden(nombre, orden)
+
+    def _identidad(self, nombre: str, orden: Any) -> dict[str, str]:
+        """What identifies an update's change in Postgres: its key (the API always sends one)."""
+        cambio_id = orden.clave or f"update:{workflow.current_update_info().id}"
+        return {
+            "cambio_id": cambio_id,
+            "huella": huella_orden(nombre, orden),
+            "origen": OrigenCambio.UPDATE,
+            "firma": orden.firma,
+        }
+
+    # -- editing and deleting the header -------------------------------------------------------
+
+    def _verificar_existe(self, actor: ActorMsg) -> None:
+        if self._vivo is None:
+            raise self._rechazo(
+                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", actor
+            )
+        if self._eliminado:
+            raise self._rechazo(NO_ENCONTRADO, f"pendiente {self._vivo.pendiente_id} no encontrado", actor)
+
+    def _preparar_edicion(self, orden: OrdenEdicion) -> EstadoVivo:
+        self._verificar_existe(orden.actor)
+        if motivo := edicion.motivo_no_editable(self._vivo.estado, orden.actor.permisos):
+            raise self._rechazo(*motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+        ajenos = set(orden.edicion.campos) - edicion.CAMPOS_EDITABLES
+        if ajenos:
+            raise self._rechazo(
+                DATOS_INVALIDOS, f"no editables aquí: {', '.join(sorted(ajenos))}", orden.actor
+            )
+        if "fecha_pendiente" not in orden.edicion.campos:
+            return self._vivo
+        # A new schedule starts the overdue clock again.
+        return self._vivo.model_copy(
+            update={"fecha_pendiente": orden.edicion.fecha_pendiente, "vencido": False}
+        )
+
+    @workflow.update
+    async def editar(self, orden: OrdenEdicion) -> EstadoVivo:
+        """Edit header fields (EDITAR_PENDIENTE); search attributes and timers follow the new values."""
+        async with self._lock:
+            if (previo := self._ya_aplicado("editar", orden)) is not None:
+                return previo
+            ident = self._identidad("editar", orden)
+
+            def preparar() -> dict[str, Any]:
+                despues = self._preparar_edicion(orden)
+                valores = orden.edicion.valores()
+                datos = self._inicio.datos.model_copy(update=valores)
+                detalle = "editado: " + ", ".join(sorted(valores))
+                return dict(
+                    accion="editar",
+                    actor=orden.actor,
+                    despues=despues,
+                    detalles=detalle,
+                    edicion=orden.edicion,
+                    datos=datos,
+                    **ident,
+                )
+
+            await self._aplicar(preparar)
+            self._recordar("editar", orden)
+            return self._vivo
+
+    @editar.validator
+    def _validar_edicion(self, orden: OrdenEdicion) -> None:
+        if self._ya_aplicado("editar", orden) is None:
+            self._preparar_edicion(orden)
+
+    def _preparar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
+        self._verificar_existe(orden.actor)
+        if motivo := edicion.motivo_sin_detalle(self._vivo.estado, orden.actor.permisos):
+            raise self._rechazo(*motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+        if orden.crear and self._vivo.tiene_detalle:
+            raise self._rechazo(Rechazo.BLOQUEADO.value, "el pendiente ya tiene su detalle", orden.actor)
+        if not orden.crear and not self._vivo.tiene_detalle:
+            raise self._rechazo("NoEncontrado", "el pendiente aún no tiene detalle", orden.actor)
+        ajenos = set(orden.detalle.campos) - edicion.CAMPOS_DETALLE[self._vivo.tipo]
+        if ajenos:
+            mensaje = f"un detalle de {self._vivo.tipo} no tiene: {', '.join(sorted(ajenos))}"
+            raise self._rechazo(DATOS_INVALIDOS, mensaje, orden.actor)
+        return self._vivo.model_copy(update={"tiene_detalle": True})
+
+    @workflow.update
+    async def guardar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
+        """The type detail goes through the workflow: assigning depends on it."""
+        async with self._lock:
+            if (previo := self._ya_aplicado("guardar_detalle", orden)) is not None:
+                return previo
+            ident = self._identidad("guardar_detalle", orden)
+            titulo = "detalle registrado: " if orden.crear else "detalle editado: "
+
+            def preparar() -> dict[str, Any]:
+                despues = self._preparar_detalle(orden)
+                detalle = titulo + ", ".join(sorted(orden.detalle.campos))
+                return dict(
+                    accion="detalle",
+                    actor=orden.actor,
+                    despues=despues,
+                    detalles=detalle,
+                    detalle_tipo=(orden.detalle, orden.crear),
+                    **ident,
+                )
+
+            await self._aplicar(preparar)
+            self._recordar("guardar_detalle", orden)
+            return self._vivo
+
+    @guardar_detalle.validator
+    def _validar_detalle(self, orden: OrdenDetalle) -> None:
+        if self._ya_aplicado("guardar_detalle", orden) is None:
+            self._preparar_detalle(orden)
+
+    def _preparar_eliminacion(self, orden: OrdenAccion) -> None:
+        if self._vivo is None:
+            raise self._rechazo(
+                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", orden.actor
+            )
+        if motivo := edicion.motivo_no_eliminable(self._vivo.estado, orden.actor.permisos):
+            raise self._rechazo(*motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+
+    @workflow.update
+    async def eliminar(self, orden: OrdenAccion) -> EstadoVivo:
+        """Soft delete: the row leaves every list, and this workflow ends."""
+        async with self._lock:
+            if self._eliminado:
+                return self._vivo
+            ident = self._identidad("eliminar", orden)
+
+            def preparar() -> dict[str, Any] | None:
+                if self._eliminado:
+                    return None  # the committed record says a lost delete already went through
+                self._preparar_eliminacion(orden)
+                detalle = f"eliminado: {orden.motivo}" if orden.motivo else "eliminado"
+                return dict(
+                    accion="eliminar",
+                    actor=orden.actor,
+                    despues=self._vivo,
+                    detalles=detalle,
+                    eliminar=True,
+                    **ident,
+                )
+
+            await self._aplicar(preparar)
+            self._eliminado = True
+            return self._vivo
+
+    @eliminar.validator
+    def _validar_eliminacion(self, orden: OrdenAccion) -> None:
+        if not self._eliminado:
+            self._preparar_eliminacion(orden)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _registrar_handlers(self, accion: Accion) -> None:
+        async def update(orden: OrdenAccion) -> EstadoVivo:
+            return await self._ejecutar(accion, orden)
+
+        def validator(orden: OrdenAccion) -> None:
+            if self._ya_aplicado(accion.value, orden) is None:
+                self._preparar(accion, orden)
+
+        async def signal(orden: OrdenAccion) -> None:
+            await self._senal(accion, orden)
+
+        workflow.set_update_handler(accion.value, update, validator=validator)
+        workflow.set_signal_handler(accion.value, signal)
+
+    def _rechazo(self, tipo: str, mensaje: str, actor: ActorMsg) -> ApplicationError:
+        v = self._vivo
+        detalle = datos_conflicto(v.situacion() if v else None, v.seq if v else None, actor.a_dominio())
+        return ApplicationError(mensaje, detalle, type=tipo, non_retryable=True)
+
+    def _verificar_version(self, version: int | None, actor: ActorMsg) -> None:
+        if version is not None and version != self._vivo.seq:
+            mensaje = f"el pendiente cambió: versión {self._vivo.seq}, esperada {version}"
+            raise self._rechazo(VERSION_OBSOLETA, mensaje, actor)
+
+    def _preparar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
+        """Check the action against the domain rules; return the state it leads to, or raise."""
+        self._verificar_existe(orden.actor)
+        decision = evaluar(accion, self._vivo.situacion(), orden.actor.a_dominio())
+        if not decision.permitida:
+            raise self._rechazo(decision.rechazo.value, decision.motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+        faltan = [campo for campo in DATOS_REQUERIDOS.get(accion, ()) if getattr(orden, campo) in (None, "")]
+        if faltan:
+            campos = [CAMPOS_DE_ACCION[campo] for campo in faltan]
+            raise dato_invalido(f"'{accion}' requiere: {', '.join(campos)}", campos[0])
+        cambios: dict[str, object] = {"estado": decision.estado, "estado_tecnico": decision.estado_tecnico}
+        if accion is Accion.ASIGNAR:
+            cambios["asignado_a"] = orden.tecnico_id
+        elif accion is Accion.REASIGNAR:
+            cambios["asignado_a"] = None
+        elif accion is Accion.POSTERGAR:
+            if orden.nueva_fecha <= workflow.now():
+                raise dato_invalido("'nuevaFecha' debe ser posterior a la fecha actual", "nuevaFecha")
+            cambios.update(fecha_pendiente=orden.nueva_fecha, vencido=False, cancelado_en=None)
+        elif accion is Accion.CANCELAR:
+            cambios.update(vencido=False, cancelado_en=workflow.now())
+        elif accion is Accion.FINALIZAR:
+            cambios["vencido"] = False
+        elif accion is Accion.CONFIGURAR_VLAN:
+            cambios["vlan_configurada"] = True
+        elif accion is Accion.CONFIGURAR_PPPOE:
+            cambios["pppoe_configurado"] = True
+        return self._vivo.model_copy(update=cambios)
+
+    def _partes_accion(self, accion: Accion, orden: OrdenAccion, ident: dict[str, str]) -> dict[str, Any]:
+        despues = self._preparar(accion, orden)
+        return dict(
+            accion=accion.value,
+            actor=orden.actor,
+            despues=despues,
+            detalles=orden.motivo,
+            orden=orden,
+            **ident,
+        )
+
+    async def _ejecutar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
+        async with self._lock:
+            if (previo := self._ya_aplicado(accion.value, orden)) is not None:
+                return previo
+            ident = self._identidad(accion.value, orden)
+            # Re-checked under the lock (a concurrent action may have changed the state since
+            # validation) and again against the committed record if Postgres turns out to be ahead.
+            await self._aplicar(lambda: self._partes_accion(accion, orden, ident))
+            self._recordar(accion.value, orden)
+            return self._vivo
+
+    async def _senal(self, accion: Accion, orden: OrdenAccion) -> None:
+        """Fire-and-forget: the actor is re-read from Postgres (a signal's payload proves nothing).
+        A refusal is logged and recorded; an exception here would fail the whole workflow."""
+        async with self._lock:
+            actor = ActorMsg(nombre=f"señal del usuario {orden.actor.usuario_id}")
+            try:
+                actor = await self._actor_de_senal(orden)
+                con_actor = orden.model_copy(update={"actor": actor})
+                ident = {
+                    "cambio_id": f"senal:{workflow.uuid4()}",
+                    "huella": huella_orden(accion.value, con_actor),
+                    "origen": OrigenCambio.SENAL,
+                }
+                await self._aplicar(lambda: self._partes_accion(accion, con_actor, ident))
+            except ApplicationError as error:
+                workflow.logger.warning("signal %s refused: %s", accion.value, error.message)
+                await self._registrar_rechazo(accion, actor, error.message)
+
+    async def _registrar_rechazo(self, accion: Accion, actor: ActorMsg, motivo: str) -> None:
+        if self._vivo is None:
+            return
+        ident = {
+            "cambio_id": f"rechazo:{workflow.uuid4()}",
+            "huella": SENAL_RECHAZADA,
+            "origen": OrigenCambio.SENAL,
+        }
+        partes = dict(accion=SENAL_RECHAZADA, actor=actor, detalles=f"{accion.value}: {motivo}", **ident)
+        try:
+            await self._aplicar(lambda: partes | {"despues": self._vivo})
+        except ApplicationError as error:
+            workflow.logger.error("could not record refused signal %s: %s", accion.value, error.message)
+
+    async def _actor_de_senal(self, orden: OrdenAccion) -> ActorMsg:
+        if orden.actor.usuario_id is None:
+            raise ApplicationError("la señal no indica actor.usuario_id", type=Rechazo.SIN_PERMISO.value)
+        try:
+            actor = await workflow.execute_local_activity(
+                CARGAR_ACTOR, orden.actor.usuario_id, result_type=ActorMsg | None, **_PERSISTENCIA
+            )
+        except ActivityError as error:
+            raise _error_actividad(error) from None
+        if actor is None:
+            raise ApplicationError(
+                "el usuario de la señal no existe o está inactivo", type=Rechazo.SIN_PERMISO.value
+            )
+        return actor
+
+    async def _aplicar(self, preparar: Callable[[], dict[str, Any] | None]) -> bool:
+        """Persist the change `preparar` describes (one historial entry and what it records), then adopt
+        the new state. `preparar` checks the rules against the current state and returns the change, or
+        None when there is nothing left to do. When Postgres turns out to be ahead (it committed a change
+        this workflow then lost in a crash), the committed record is adopted and the change is checked
+        again against it. Returns whether this change was written."""
+        for _ in range(ALCANCES_MAXIMOS):
+            partes = preparar()
+            if partes is None:
+                return False
+            despues = partes["despues"].model_copy(update={"seq": self._vivo.seq + 1})
+            resultado = await self._persistir(partes, despues)
+            if resultado is None or (resultado.aplicado and resultado.vivo is None):
+                self._adoptar(despues, partes.get("datos"))
+                return True
+            self._adoptar_comprometido(resultado)
+            if resultado.aplicado:
+                return True
+        mensaje = "el pendiente cambió varias veces mientras se aplicaba la acción; reintente"
+        raise self._rechazo(VERSION_OBSOLETA, mensaje, partes["actor"])
+
+    async def _persistir(self, partes: dict[str, Any], despues: EstadoVivo) -> ResultadoCambio | None:
+        orden: OrdenAccion | None = partes.get("orden")
+        detalle_tipo: tuple[Detalle, bool] | None = partes.get("detalle_tipo")
+        cambio = Cambio(
+            pendiente_id=self._vivo.pendiente_id,
+            seq=despues.seq,
+            cambio_id=partes.get("cambio_id"),
+            huella=partes.get("huella"),
+            origen=partes["origen"],
+            firma=partes.get("firma"),
+            accion=partes["accion"],
+            actor=partes["actor"],
+            antes=self._vivo,
+            despues=despues,
+            detalles=partes.get("detalles"),
+            vlan=orden.vlan if orden else None,
+            pppoe_usuario=orden.pppoe_usuario if orden else None,
+            pppoe_password_cifrado=orden.pppoe_password_cifrado if orden else None,
+            edicion=partes.get("edicion"),
+            eliminar=partes.get("eliminar", False),
+            detalle=detalle_tipo[0] if detalle_tipo else None,
+            crear_detalle=detalle_tipo[1] if detalle_tipo else False,
+        )
+        try:
+            # Histories recorded before ResultadoCambio existed hold None here: "written as asked".
+            return await workflow.execute_local_activity(
+                APLICAR_CAMBIO, cambio, result_type=ResultadoCambio | None, **_PERSISTENCIA
+            )
+        except ActivityError as error:
+            raise _error_actividad(error) from None
+
+    def _adoptar(self, vivo: EstadoVivo, datos: DatosPendiente | None = None) -> None:
+        """Take a state Postgres holds as this workflow's own, and show it in the UI."""
+        self._vivo = vivo
+        if datos is not None:
+            self._inicio = self._inicio.model_copy(update={"datos": datos})
+        workflow.upsert_search_attributes(busqueda.actualizaciones(self._inicio.datos, vivo))
+        workflow.set_current_details(self._resumen())
+
+    def _adoptar_comprometido(self, resultado: ResultadoCambio) -> None:
+        datos = None
+        if resultado.datos is not None:
+            # The committed header; the creation detail is not part of it.
+            datos = resultado.datos.model_copy(update={"detalle": self._inicio.datos.detalle})
+        self._adoptar(resultado.vivo, datos)
+        self._eliminado = self._eliminado or resultado.eliminado
+        for clave in resultado.claves:
+            self._resultados.setdefault(clave, resultado.vivo)
+
+    @workflow.update
+    async def sincronizar(self) -> bool:
+        """Catch up with the committed record (reconciler, or the API when Postgres is ahead); True
+        when the workflow had drifted and adopted it. Under the lock, so a change in flight finishes
+        first and is not mistaken for drift."""
+        async with self._lock:
+            if self._vivo is None:
+                return False
+            try:
+                comprometido = await workflow.execute_local_activity(
+                    LEER_COMPROMETIDO,
+                    self._vivo.pendiente_id,
+                    result_type=ResultadoCambio,
+                    **_PERSISTENCIA,
+                )
+            except ActivityError as error:
+                raise _error_actividad(error) from None
+            if comprometido.vivo == self._vivo and comprometido.eliminado == self._eliminado:
+                return False
+            self._adoptar_comprometido(comprometido)
+            return True
+
+    def _resumen(self) -> str:
+        v = self._vivo
+        tecnico = f"técnico {v.asignado_a}" if v.asignado_a else "sin técnico"
+        vencido = " · VENCIDO" if v.vencido else ""
+        return f"{v.tipo} · {v.estado} · red {v.estado_tecnico} · {tecnico}{vencido}"
