@@ -76,4 +76,3 @@ def test_sin_permisos_solo_alcanzan_los_vinculos_que_no_piden_permiso() -> None:
 def test_cada_recurso_tiene_su_regla_y_una_explicacion_para_el_403() -> None:
     assert set(ALCANCES) == set(Recurso)
     assert all(alcance.explicacion for alcance in ALCANCES.values())
-
