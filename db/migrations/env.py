@@ -7,6 +7,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine, pool
 
+# The package, not one module: importing it registers every table in Base.metadata.
 from db.models import Base, StrEnumType
 from infra.config import get_settings, to_sqlalchemy_url
 

@@ -1,69 +1,67 @@
-"""The models of the whole domain (moving to one module per feature)."""
+"""The models of the whole domain, one module per feature. Importing this package registers every table
+in `Base.metadata` (what Alembic and the schema tests compare), so it imports every model module, and it
+exposes the names for the callers that write `from db import models as m; m.Pendiente`."""
 
+from db.models.base import Base, ColumnasComunes, StrEnumType
+from db.models.catalogo import AppVersion, Catalogo, CatalogoProducto, PendienteItem, Producto
+from db.models.clientes import Cliente
+from db.models.identidad import Cargo, ClaveFirma, Empleado, IntentoLogin, Modulo, ModuloRol, Rol, Usuario
+from db.models.notas import PendienteNota, PendienteNotaImagen
+from db.models.operaciones import Reconciliacion
+from db.models.pagos import Pago
 from db.models.pendientes import (
-    AppVersion,
-    Base,
-    Cargo,
-    Catalogo,
-    CatalogoProducto,
-    ClaveFirma,
-    Cliente,
-    ColumnasComunes,
-    Empleado,
+    DetalleTipo,
     Historial,
     IdempotencyKey,
-    IntentoLogin,
-    Modulo,
-    ModuloRol,
-    Notificacion,
-    Pago,
     Pendiente,
     PendienteAveria,
     PendienteInstalacionCamaras,
     PendienteInstalacionInternet,
-    PendienteItem,
-    PendienteNota,
-    PendienteNotaImagen,
     PendienteRecojoDispositivo,
-    PendienteTiempo,
     PendienteTraslado,
-    Producto,
-    Reconciliacion,
-    Rol,
-    StrEnumType,
-    Usuario,
 )
+from db.models.seguimiento import Notificacion, PendienteTiempo
 
 __all__ = [
-    "AppVersion",
+    # base
     "Base",
-    "Cargo",
-    "Catalogo",
-    "CatalogoProducto",
-    "ClaveFirma",
-    "Cliente",
     "ColumnasComunes",
+    "StrEnumType",
+    # identidad
+    "Cargo",
+    "ClaveFirma",
     "Empleado",
-    "Historial",
-    "IdempotencyKey",
     "IntentoLogin",
     "Modulo",
     "ModuloRol",
-    "Notificacion",
-    "Pago",
+    "Rol",
+    "Usuario",
+    # clientes
+    "Cliente",
+    # pendientes
+    "DetalleTipo",
+    "Historial",
+    "IdempotencyKey",
     "Pendiente",
     "PendienteAveria",
     "PendienteInstalacionCamaras",
     "PendienteInstalacionInternet",
+    "PendienteRecojoDispositivo",
+    "PendienteTraslado",
+    # seguimiento
+    "Notificacion",
+    "PendienteTiempo",
+    # catalogo
+    "AppVersion",
+    "Catalogo",
+    "CatalogoProducto",
     "PendienteItem",
+    "Producto",
+    # notas
     "PendienteNota",
     "PendienteNotaImagen",
-    "PendienteRecojoDispositivo",
-    "PendienteTiempo",
-    "PendienteTraslado",
-    "Producto",
+    # pagos
+    "Pago",
+    # operaciones
     "Reconciliacion",
-    "Rol",
-    "StrEnumType",
-    "Usuario",
 ]
