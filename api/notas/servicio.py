@@ -56,10 +56,11 @@ def _autor_o_admin(usuario: UsuarioActual, nota: m.PendienteNota) -> None:
 
 
 async def _cambiable(
-    session: AsyncSession, nota_id: int, usuario: UsuarioActual, imagenes: bool = False
+    session: AsyncSession, nota_id: int, usuario: UsuarioActual, imagenes: bool = False, bloquear: bool = True
 ) -> m.PendienteNota:
-    """A note the caller may change, locked; with `imagenes`, on a pendiente that accepts them."""
-    nota, pendiente = await _nota(session, nota_id, usuario, bloquear=True)
+    """A note the caller may change (locked unless told); with `imagenes`, on a pendiente that accepts
+    them."""
+    nota, pendiente = await _nota(session, nota_id, usuario, bloquear=bloquear)
     _autor_o_admin(usuario, nota)
     if imagenes:
         await exigir_admite(session, pendiente, Anexo.IMAGEN, usuario)
@@ -243,7 +244,7 @@ async def sincronizar_imagenes(
 async def puede_subir(session: AsyncSession, nota_id: int, usuario: UsuarioActual) -> None:
     """Refuse an upload before its body is read; then free the connection while a slow client sends it
     (`subir` checks again, locked, once the files are in hand)."""
-    await _cambiable(session, nota_id, usuario, imagenes=True)
+    await _cambiable(session, nota_id, usuario, imagenes=True, bloquear=False)
     await session.commit()
 
 
