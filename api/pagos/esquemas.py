@@ -1,4 +1,5 @@
-"""Bodies of /api/pagos and /api/notas with the original's camelCase names (reference §5.8, §5.10).
+"""Bodies of /api/pagos with the original's camelCase names (reference §5.10). Money is `Monto` in,
+`DineroSalida` out (api/comun/tipos.py: one representation everywhere).
 
 `...Crear` are POST bodies; `...Cambios` are partial PUT bodies (only the fields present change)."""
 
@@ -6,19 +7,15 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from api.comun.tipos import Camel, DineroSalida, FechaHora, Id, Monto
+from api.comun.tipos import Camel, DineroSalida, Id, Monto
 from db import models as m
-from domain.enums import EstadoPendiente, MetodoPago
-from infra import almacen
+from domain.enums import MetodoPago
 
 Referencia = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
-TextoNota = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 
-MAX_IMAGENES = 50
 # Payments are recorded for work of this system's era: an earlier date is a typo (year 1, 0202...).
 FECHA_PAGO_MINIMA = date(2000, 1, 1)
 
@@ -32,9 +29,6 @@ def _desde_minima(valor: date) -> date:
 # Not in the future either: that depends on today's date in Lima, checked by the route.
 FechaPago = Annotated[date, AfterValidator(_desde_minima)]
 IGNORADO = "Ignorado: el empleado es siempre el del usuario autenticado"
-
-
-# --- Pagos -----------------------------------------------------------------------------------------
 
 
 class PagoCrear(Camel):
@@ -74,66 +68,6 @@ class PagoResponse(Camel):
     fecha_pago: date
     metodo_pago: MetodoPago
     referencia: str | None
-
-
-# --- Notas e imágenes ------------------------------------------------------------------------------
-
-
-def _url_imagen(url: str) -> str:
-    """An uploaded file of ours (`/uploads/notas/<name>`) or an absolute http(s) URL; nothing else."""
-    if almacen.es_url_local(url):
-        if not almacen.nombre_valido(url[len(almacen.PREFIJO_URL) :]):
-            raise ValueError("no es un archivo subido con /imagenes/upload")
-        return url
-    partes = urlsplit(url)
-    if partes.scheme not in ("http", "https") or not partes.netloc:
-        raise ValueError("use una URL http(s) o una de /uploads/notas/")
-    return url
-
-
-UrlImagen = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_url_imagen)
-]
-
-
-class ImagenIn(Camel):
-    nota_id: Id | None = Field(default=None, description="Opcional; si viene, debe ser la nota de la ruta")
-    url: UrlImagen
-
-
-class NotaCrear(Camel):
-    pendiente_id: Id
-    empleado_id: Id | None = Field(default=None, description=IGNORADO)
-    nota: TextoNota
-    estado_pendiente: EstadoPendiente | None = Field(
-        default=None, description="Por defecto el estado actual del pendiente"
-    )
-    imagenes: list[ImagenIn] | None = Field(default=None, max_length=MAX_IMAGENES)
-
-
-class NotaCambios(Camel):
-    """Partial. `imagenes`, when present, is the whole new set (same as PUT /{id}/imagenes)."""
-
-    nota: TextoNota | None = None
-    estado_pendiente: EstadoPendiente | None = None
-    imagenes: list[ImagenIn] | None = Field(default=None, max_length=MAX_IMAGENES)
-
-
-class ImagenResponse(Camel):
-    id: int
-    nota_id: int
-    url: str
-
-
-class NotaResponse(Camel):
-    id: int
-    pendiente_id: int
-    empleado_id: int
-    empleado_nombre: str
-    nota: str | None
-    estado_pendiente: EstadoPendiente
-    fecha_creacion: FechaHora
-    imagenes: list[ImagenResponse]
 
 
 def nombre_empleado(empleado: m.Empleado) -> str:

@@ -502,6 +502,7 @@ INTEGRIDAD: tuple[Mutante, ...] = (
 AUTH_PY = "api/identidad/rutas_auth.py"
 DIFUSOR_PY = "api/seguimiento/difusor.py"
 NOTAS_PY = "api/notas/rutas.py"
+NOTAS_SERVICIO_PY = "api/notas/servicio.py"
 ABUSO = "tests/api/test_abuso.py"
 IMAGENES = "tests/pagos_notas/test_imagenes.py"
 
@@ -570,7 +571,7 @@ DISPONIBILIDAD: tuple[Mutante, ...] = (
     ),
     Mutante(
         "imagenes_sin_tope_por_pendiente",
-        NOTAS_PY,
+        NOTAS_SERVICIO_PY,
         "    if en_pendiente + nuevas > maximo_pendiente:",
         "    if False:",
         "a pendiente holds at most MAX_IMAGENES_POR_PENDIENTE images across its notes",
