@@ -110,7 +110,10 @@ ALCANCES: dict[Recurso, Alcance] = {
     Recurso.ITEMS: Alcance(
         todos=frozenset({P.EDITAR_PENDIENTE, P.REGISTRAR_PAGO, P.ADMINISTRAR}),
         propios={P.EJECUTAR_TRABAJO: ASIGNADO},
-        explicacion="solo el técnico asignado (EJECUTAR_TRABAJO) o EDITAR_PENDIENTE registran ítems",
+        explicacion=(
+            "solo el técnico asignado (EJECUTAR_TRABAJO), EDITAR_PENDIENTE, REGISTRAR_PAGO o ADMINISTRAR"
+            " registran ítems"
+        ),
     ),
     # A technician records only their own time on their own pendiente; dispatch and admins anyone's.
     Recurso.TIEMPO: Alcance(
