@@ -3,6 +3,7 @@ rules of the same kind, kept here as data."""
 
 from __future__ import annotations
 
+from .enums import TIPOS_CON_RED
 from .enums import EstadoPendiente as E
 from .enums import TipoPendiente as T
 from .errores import TipoError
@@ -45,7 +46,16 @@ CAMPOS_DETALLE: dict[T, frozenset[str]] = {
     T.RECOJO_DISPOSITIVOS: frozenset({"dispositivo", "motivo"}),
     T.TRASLADO: frozenset({"lugar_destino", "direccion_destino", "tipo_servicio"}),
 }
+# The network values a type with a network sub-state (enums.TIPOS_CON_RED) records on its detail; they
+# change only through the configurar_vlan / configurar_pppoe actions (acciones.EFECTOS `red`).
+CAMPOS_RED = frozenset({"vlan", "pppoe_usuario", "pppoe_password_cifrado"})
 PERMISOS_DETALLE = (Permiso.REGISTRAR_PENDIENTE, Permiso.EDITAR_PENDIENTE)
+
+
+def columnas_detalle(tipo: T) -> frozenset[str]:
+    """Every value a type's detail record holds: its own fields, and the network values if it has them.
+    db/ (the detail tables), contrato (Detalle) and the API's schemas follow this definition."""
+    return CAMPOS_DETALLE[tipo] | (CAMPOS_RED if tipo in TIPOS_CON_RED else frozenset())
 
 
 def motivo_sin_detalle(estado: E, permisos: frozenset[Permiso]) -> tuple[TipoError, str] | None:
