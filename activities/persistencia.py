@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from contrato import nombres
 from contrato.mensajes import (
     ActorMsg,
     Cambio,
@@ -24,40 +25,29 @@ from contrato.mensajes import (
 )
 from db import models as m
 from db.identidad import clave_de_firma
-from db.lectura import DETALLES, detalle_de, estado_vivo
-from domain.acciones import Accion
+from db.lectura import DETALLES, detalle_de, hechos_vivos
+from domain.acciones import Accion, efecto_de
 from domain.avisos import AVISOS, TECNICO, Aviso
 from domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
 from domain.enums import EstadoPendiente, TipoPendiente
-from domain.errores import dato_invalido
+from domain.errores import TipoError, dato_invalido
 from domain.permisos import Permiso
 from infra.seguridad import firma_valida
-from workflows.pendiente import (
-    APLICAR_CAMBIO,
-    CARGAR_ACTOR,
-    CLAVE_REUTILIZADA,
-    DATOS_INVALIDOS,
-    LEER_COMPROMETIDO,
-    REGISTRAR_PENDIENTE,
-)
 
-TECNICO_INVALIDO = "TecnicoInvalido"
-SIN_PERMISO = "SinPermiso"
-ERROR_INTERNO = "ErrorInterno"
-BD_NO_DISPONIBLE = "BaseDeDatosNoDisponible"
 MENSAJE_VALOR = "un valor enviado no se puede guardar (caracteres o rango no válidos)"
 MENSAJE_CONFLICTO = "el cambio hace referencia a datos que no existen o choca con datos existentes"
 MENSAJE_INTERNO = "error interno al guardar el cambio"
 MENSAJE_NO_DISPONIBLE = "la base de datos no está disponible"
 # Postgres channel on which new notifications are announced as "<usuario_id>:<notificacion_id>".
 CANAL_NOTIFICACIONES = "notificaciones"
-ABREN_SESION = frozenset({Accion.COMENZAR, Accion.CONTINUAR, Accion.RETOMAR})
-CIERRAN_SESION = frozenset(
-    {Accion.PAUSAR, Accion.TERMINAR, Accion.SOLICITAR_REVISION, Accion.REASIGNAR, Accion.CANCELAR}
-)
 
 
-def _rechazo(mensaje: str, tipo: str = DATOS_INVALIDOS) -> ApplicationError:
+def estado_vivo(fila: m.Pendiente, detalle: m.Base | None) -> EstadoVivo:
+    """The lifecycle facts as the workflow keeps them, rebuilt from the row and its detail."""
+    return EstadoVivo(**hechos_vivos(fila, detalle))
+
+
+def _rechazo(mensaje: str, tipo: TipoError = TipoError.DATOS_INVALIDOS) -> ApplicationError:
     return ApplicationError(mensaje, type=tipo, non_retryable=True)
 
 
@@ -82,17 +72,19 @@ def sin_internos() -> Iterator[None]:
         activity.logger.warning("value refused by the database: %s", type(error.orig).__name__)
         mensaje = MENSAJE_CONFLICTO if isinstance(error, IntegrityError) else MENSAJE_VALOR
         detalles = [d] if (d := _campo(error)) else []
-        raise ApplicationError(mensaje, *detalles, type=DATOS_INVALIDOS, non_retryable=True) from None
+        raise ApplicationError(
+            mensaje, *detalles, type=TipoError.DATOS_INVALIDOS, non_retryable=True
+        ) from None
     except UnicodeError as error:
         activity.logger.warning("text not encodable for the database: %s", type(error).__name__)
-        raise ApplicationError(MENSAJE_VALOR, type=DATOS_INVALIDOS, non_retryable=True) from None
+        raise ApplicationError(MENSAJE_VALOR, type=TipoError.DATOS_INVALIDOS, non_retryable=True) from None
     except ProgrammingError:
         activity.logger.error("database statement refused (a bug): see the statement in the code")
-        raise ApplicationError(MENSAJE_INTERNO, type=ERROR_INTERNO, non_retryable=True) from None
+        raise ApplicationError(MENSAJE_INTERNO, type=TipoError.ERROR_INTERNO, non_retryable=True) from None
     except StatementError as error:
         # Connection lost, server restarting...: retried, but without the statement in the failure.
         activity.logger.warning("database unavailable: %s", type(error.orig).__name__)
-        raise ApplicationError(MENSAJE_NO_DISPONIBLE, type=BD_NO_DISPONIBLE) from None
+        raise ApplicationError(MENSAJE_NO_DISPONIBLE, type=TipoError.BD_NO_DISPONIBLE) from None
 
 
 def _cabecera_editada(cambio: Cambio) -> dict[str, object]:
@@ -159,9 +151,11 @@ class PersistenciaActivities:
             async with self._sessions() as s:
                 self._clave_firma = await clave_de_firma(s)
         if not firma_valida(self._clave_firma, firma, pendiente_id, cambio_id, actor.canonico()):
-            raise _rechazo("el actor de la petición no está firmado por la API: no se aplica", SIN_PERMISO)
+            raise _rechazo(
+                "el actor de la petición no está firmado por la API: no se aplica", TipoError.SIN_PERMISO
+            )
 
-    @activity.defn(name=REGISTRAR_PENDIENTE)
+    @activity.defn(name=nombres.REGISTRAR_PENDIENTE)
     async def registrar_pendiente(self, inicio: InicioPendiente) -> EstadoVivo:
         """Insert the row, its detail and the 'crear' historial entry; a retry finds them and returns."""
         with sin_internos():
@@ -209,7 +203,7 @@ class PersistenciaActivities:
             )
         )
 
-    @activity.defn(name=APLICAR_CAMBIO)
+    @activity.defn(name=nombres.APLICAR_CAMBIO)
     async def aplicar_cambio(self, cambio: Cambio) -> ResultadoCambio:
         """Apply one accepted change with its historial row, unless the committed record says otherwise:
         the same change already committed (a retry) or another change holding its seq (Postgres ahead
@@ -218,14 +212,14 @@ class PersistenciaActivities:
         with sin_internos():
             return await self._aplicar(cambio)
 
-    @activity.defn(name=LEER_COMPROMETIDO)
+    @activity.defn(name=nombres.LEER_COMPROMETIDO)
     async def leer_comprometido(self, pendiente_id: int) -> ResultadoCambio:
         """The committed record of a pendiente, for a workflow that must catch up with it."""
         with sin_internos():
             async with self._sessions() as s:
                 fila = await s.get(m.Pendiente, pendiente_id)
                 if fila is None:
-                    raise _rechazo(f"el pendiente {pendiente_id} no existe", "NoEncontrado")
+                    raise _rechazo(f"el pendiente {pendiente_id} no existe", TipoError.NO_ENCONTRADO)
                 return await registro_comprometido(s, fila, desde_seq=None, aplicado=False)
 
     async def _aplicar(self, cambio: Cambio) -> ResultadoCambio:
@@ -234,7 +228,7 @@ class PersistenciaActivities:
         async with self._sessions.begin() as s:
             fila = await s.get(m.Pendiente, cambio.pendiente_id, with_for_update=True)
             if fila is None:
-                raise _rechazo(f"el pendiente {cambio.pendiente_id} no existe", "NoEncontrado")
+                raise _rechazo(f"el pendiente {cambio.pendiente_id} no existe", TipoError.NO_ENCONTRADO)
             if cambio.cambio_id is not None:
                 previo = await s.scalar(
                     select(m.Historial.huella).where(
@@ -245,7 +239,8 @@ class PersistenciaActivities:
                 if previo is not None:
                     if previo != cambio.huella:
                         raise _rechazo(
-                            "la clave Idempotency-Key ya se usó para otra petición", CLAVE_REUTILIZADA
+                            "la clave Idempotency-Key ya se usó para otra petición",
+                            TipoError.CLAVE_REUTILIZADA,
                         )
                     # This very change was committed by an earlier attempt whose answer was lost.
                     return await registro_comprometido(s, fila, cambio.antes.seq, aplicado=True)
@@ -253,7 +248,7 @@ class PersistenciaActivities:
                 # Another change holds this seq: never skip it as if it were ours.
                 return await registro_comprometido(s, fila, cambio.antes.seq, aplicado=False)
             detalles = cambio.detalles
-            if cambio.accion == Accion.ASIGNAR:
+            if efecto_de(cambio.accion).tecnico == "asignar":
                 detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
             await self._guardar_detalle(s, fila.tipo, cambio)
             red = await self._guardar_red(s, fila.tipo, cambio)
@@ -295,7 +290,7 @@ class PersistenciaActivities:
             )
         return ResultadoCambio(aplicado=True)
 
-    @activity.defn(name=CARGAR_ACTOR)
+    @activity.defn(name=nombres.CARGAR_ACTOR)
     async def cargar_actor(self, usuario_id: int) -> ActorMsg | None:
         """The active user and the current permissions of their role, as a signal's actor."""
         with sin_internos():
@@ -335,13 +330,13 @@ class PersistenciaActivities:
         )
         if empleado is None:
             mensaje = f"el empleado {empleado_id} no existe, no está activo o no puede ejecutar trabajos"
-            raise dato_invalido(mensaje, "tecnicoId", TECNICO_INVALIDO)
+            raise dato_invalido(mensaje, "tecnicoId", TipoError.TECNICO_INVALIDO)
         return f"asignado a {empleado.nombre} {empleado.apellido_paterno or ''}".strip()
 
     async def _registrar_tiempos(self, s: AsyncSession, cambio: Cambio) -> None:
         """Work sessions follow the technician's actions: starting opens one, stopping closes it."""
-        accion = cambio.accion
-        if accion in ABREN_SESION and cambio.despues.asignado_a is not None:
+        accion, sesion = cambio.accion, efecto_de(cambio.accion).sesion
+        if sesion == "abrir" and cambio.despues.asignado_a is not None:
             await s.execute(
                 insert(m.PendienteTiempo)
                 .values(
@@ -356,7 +351,7 @@ class PersistenciaActivities:
                     index_where=text("hora_fin IS NULL AND vigente"),
                 )
             )
-        elif accion in CIERRAN_SESION:
+        elif sesion == "cerrar":
             await s.execute(
                 update(m.PendienteTiempo)
                 .where(
@@ -422,9 +417,10 @@ class PersistenciaActivities:
     async def _guardar_red(self, s: AsyncSession, tipo: str, cambio: Cambio) -> str | None:
         """Record VLAN / PPPoE values on the type-detail row; the password arrives already encrypted."""
         valores: dict[str, object] = {}
-        if cambio.accion == Accion.CONFIGURAR_VLAN:
+        red = efecto_de(cambio.accion).red
+        if red == "vlan":
             valores["vlan"] = cambio.vlan
-        elif cambio.accion == Accion.CONFIGURAR_PPPOE:
+        elif red == "pppoe":
             valores.update(
                 pppoe_usuario=cambio.pppoe_usuario, pppoe_password_cifrado=cambio.pppoe_password_cifrado
             )

@@ -21,8 +21,8 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.persistencia import registro_comprometido
+from contrato import nombres
 from contrato.mensajes import (
-    RECONCILIAR,
     SISTEMA,
     ConfigFlujo,
     EstadoVivo,
@@ -54,7 +54,7 @@ class Reconciliador:
         self._task_queue = task_queue
         self._flujo = flujo or ConfigFlujo()
 
-    @activity.defn(name=RECONCILIAR)
+    @activity.defn(name=nombres.RECONCILIAR)
     async def reconciliar(self, reparar: bool) -> InformeReconciliacion:
         return await self.revisar_todo(reparar)
 
@@ -88,7 +88,7 @@ class Reconciliador:
         return InformeReconciliacion(revisados=len(candidatas), hallazgos=hallazgos)
 
     async def _flujos_en_ejecucion(self) -> set[str]:
-        consulta = 'WorkflowType = "PendienteWorkflow" AND ExecutionStatus = "Running"'
+        consulta = f'WorkflowType = "{nombres.FLUJO_PENDIENTE}" AND ExecutionStatus = "Running"'
         return {w.id async for w in self._client.list_workflows(consulta)}
 
     async def _fila(self, pendiente_id: int) -> m.Pendiente:
@@ -119,12 +119,12 @@ class Reconciliador:
                 Hallazgo(pendiente_id=pendiente_id, tipo=tipo, detalle=diferencias) if diferencias else None
             )
         # Under the workflow's lock: False means a change was in flight, not drift.
-        if not await handle.execute_update("sincronizar", result_type=bool, rpc_timeout=ESPERA_RPC):
+        if not await handle.execute_update(nombres.SINCRONIZAR, result_type=bool, rpc_timeout=ESPERA_RPC):
             return None
         return Hallazgo(pendiente_id=pendiente_id, tipo=tipo, detalle=diferencias, reparado=True)
 
     async def _diferencias(self, handle, fila: m.Pendiente, descripcion) -> str:
-        vivo = await handle.query("estado", result_type=EstadoVivo | None, rpc_timeout=ESPERA_RPC)
+        vivo = await handle.query(nombres.ESTADO, result_type=EstadoVivo | None, rpc_timeout=ESPERA_RPC)
         partes = [
             f"{campo}: postgres {getattr(fila, campo)} · flujo {getattr(vivo, campo, None)}"
             for campo in _CAMPOS
@@ -162,7 +162,7 @@ class Reconciliador:
             vivo=comprometido.vivo,
         )
         await self._client.start_workflow(
-            "PendienteWorkflow",
+            nombres.FLUJO_PENDIENTE,
             inicio,
             id=workflow_id(pendiente_id),
             task_queue=self._task_queue,

@@ -247,10 +247,6 @@ def huella_orden(nombre: str, orden: BaseModel) -> str:
     return hashlib.sha256(f"{nombre}|{cuerpo}".encode()).hexdigest()[:32]
 
 
-# Activity of the reconciler (part of its workflow's history: never rename).
-RECONCILIAR = "reconciliar"
-
-
 class TipoHallazgo(StrEnum):
     """What the reconciler can find between a pendiente's row and its workflow."""
 

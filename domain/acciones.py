@@ -7,11 +7,14 @@ Both tables of product-decisions.md live here once. The workflow, the API and th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from .enums import TIPOS_CON_RED, TipoPendiente
 from .enums import EstadoPendiente as E
 from .enums import EstadoTecnico as ET
+from .errores import TipoError
 from .permisos import Permiso as P
 
 
@@ -137,6 +140,69 @@ DATOS_REQUERIDOS: dict[Accion, tuple[str, ...]] = {
     Accion.CONFIGURAR_PPPOE: ("pppoe_usuario", "pppoe_password_cifrado"),
 }
 
+
+@dataclass(frozen=True)
+class Efecto:
+    """What an accepted action changes besides `estado` / `estadoTecnico`. The workflow applies it to its
+    state, the persistence activity to Postgres; the notifications it writes are domain.avisos.AVISOS."""
+
+    # "asignar": the technician becomes the request's tecnicoId; "quitar": the pendiente has none.
+    tecnico: Literal["asignar", "quitar"] | None = None
+    # The request's nuevaFecha becomes fechaPendiente (it must be after now).
+    fecha: bool = False
+    # The overdue flag is cleared (the work is closed, or it has a new day).
+    limpia_vencido: bool = False
+    # The cancellation instant is stamped (the archive timer counts from it) or cleared.
+    cancelacion: Literal["sellar", "limpiar"] | None = None
+    # The network value recorded on the type detail (and the flag the finalizar guard reads).
+    red: Literal["vlan", "pppoe"] | None = None
+    # The assigned technician's work session: opened (the work starts or resumes) or closed.
+    sesion: Literal["abrir", "cerrar"] | None = None
+
+
+SIN_EFECTO = Efecto()
+
+EFECTOS: dict[Accion, Efecto] = {
+    Accion.ASIGNAR: Efecto(tecnico="asignar"),
+    Accion.REASIGNAR: Efecto(tecnico="quitar", sesion="cerrar"),
+    Accion.COMENZAR: Efecto(sesion="abrir"),
+    Accion.PAUSAR: Efecto(sesion="cerrar"),
+    Accion.CONTINUAR: Efecto(sesion="abrir"),
+    Accion.TERMINAR: Efecto(sesion="cerrar"),
+    Accion.SOLICITAR_REVISION: Efecto(sesion="cerrar"),
+    Accion.RETOMAR: Efecto(sesion="abrir"),
+    Accion.FINALIZAR: Efecto(limpia_vencido=True),
+    Accion.CANCELAR: Efecto(limpia_vencido=True, cancelacion="sellar", sesion="cerrar"),
+    # Postponing a CANCELADO one brings it back: it is no longer counting towards its archive.
+    Accion.POSTERGAR: Efecto(fecha=True, limpia_vencido=True, cancelacion="limpiar"),
+    Accion.CONFIGURAR_VLAN: Efecto(red="vlan"),
+    Accion.CONFIGURAR_PPPOE: Efecto(red="pppoe"),
+}
+
+
+def efecto_de(nombre: str) -> Efecto:
+    """The effect of a change recorded under `nombre`: an action's, or none (editar, a timer event...)."""
+    return EFECTOS.get(nombre, SIN_EFECTO)
+
+
+def cambios_de(
+    efecto: Efecto, tecnico_id: int | None, nueva_fecha: datetime | None, ahora: datetime
+) -> dict[str, object]:
+    """The lifecycle facts the effect changes, by their EstadoVivo names (the workflow's state)."""
+    cambios: dict[str, object] = {}
+    if efecto.tecnico is not None:
+        cambios["asignado_a"] = tecnico_id if efecto.tecnico == "asignar" else None
+    if efecto.fecha:
+        cambios["fecha_pendiente"] = nueva_fecha
+    if efecto.limpia_vencido:
+        cambios["vencido"] = False
+    if efecto.cancelacion is not None:
+        cambios["cancelado_en"] = ahora if efecto.cancelacion == "sellar" else None
+    if efecto.red is not None:
+        cambios["vlan_configurada" if efecto.red == "vlan" else "pppoe_configurado"] = True
+    return cambios
+
+
 ACCIONES_TECNICAS = frozenset(t.accion for t in TRANSICIONES_TECNICAS)
 # Network work makes no sense on a closed pendiente.
 ESTADOS_CERRADOS = frozenset({E.FINALIZADO, E.CANCELADO})
@@ -169,12 +235,12 @@ class Situacion:
 
 
 class Rechazo(StrEnum):
-    """Why an action is refused; the API maps each to an HTTP status."""
+    """Why `evaluar` refuses an action: the error types of domain.errores.TipoError it may answer."""
 
-    SIN_PERMISO = "SinPermiso"  # 403: the role lacks every permission of the rule
-    NO_ASIGNADO = "NoAsignado"  # 403: EJECUTAR_TRABAJO but not the assigned technician
-    TRANSICION_INVALIDA = "TransicionInvalida"  # 409: not allowed from the current state
-    BLOQUEADO = "Bloqueado"  # 409: allowed from the state, blocked by a business guard
+    SIN_PERMISO = TipoError.SIN_PERMISO
+    NO_ASIGNADO = TipoError.NO_ASIGNADO
+    TRANSICION_INVALIDA = TipoError.TRANSICION_INVALIDA
+    BLOQUEADO = TipoError.BLOQUEADO
 
 
 @dataclass(frozen=True)

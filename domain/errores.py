@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
-from domain.acciones import Actor, Situacion, acciones_permitidas
+if TYPE_CHECKING:
+    from domain.acciones import Actor, Situacion
+
+
+class TipoError(StrEnum):
+    """Every error type a refusal travels with (`ApplicationError.type`) from domain/, the workflow and
+    the activities to the API, which maps each to an HTTP status (`_POR_TIPO` below). Spelled only here."""
+
+    SIN_PERMISO = "SinPermiso"  # 403: the role lacks every permission the rule asks for
+    NO_ASIGNADO = "NoAsignado"  # 403: EJECUTAR_TRABAJO but not the assigned technician
+    TRANSICION_INVALIDA = "TransicionInvalida"  # 409: not allowed from the current state
+    BLOQUEADO = "Bloqueado"  # 409: allowed from the state, blocked by a business guard
+    VERSION_OBSOLETA = "VersionObsoleta"  # 409: If-Match / version no longer current
+    DATOS_INVALIDOS = "DatosInvalidos"  # 422: a value the rules or the database refuse
+    TECNICO_INVALIDO = "TecnicoInvalido"  # 422: the assignee cannot execute work
+    CLAVE_REUTILIZADA = "ClaveReutilizada"  # 422: an Idempotency-Key reused for another request
+    NO_ENCONTRADO = "NoEncontrado"  # 404
+    # A SQLAlchemy DataError escaping an activity: the SDK names the failure after the class.
+    DATA_ERROR = "DataError"  # 422
+    BD_NO_DISPONIBLE = "BaseDeDatosNoDisponible"  # 503: Postgres unreachable through the retries
+    ERROR_INTERNO = "ErrorInterno"  # 500: a bug; the message is fixed, without internals
 
 
 class ErrorPendientes(Exception):
@@ -49,6 +70,9 @@ class DemasiadosIntentos(ErrorPendientes):
 def datos_conflicto(situacion: Situacion | None, version: int | None, actor: Actor | None = None) -> dict:
     """The one 409 body (README "Errores"): where the pendiente stands and what this caller may do now.
     Without an actor nobody may act (a closed pendiente: its workflow has ended)."""
+    # Imported here: domain.acciones spells its refusals with TipoError, so it imports this module.
+    from domain.acciones import acciones_permitidas
+
     permitidas = acciones_permitidas(situacion, actor) if situacion and actor else []
     return {
         "estado": situacion.estado.value if situacion else None,
@@ -69,7 +93,7 @@ CAMPOS_DE_ACCION = {
 }
 
 
-def dato_invalido(mensaje: str, campo: str, tipo: str = "DatosInvalidos") -> ApplicationError:
+def dato_invalido(mensaje: str, campo: str, tipo: TipoError = TipoError.DATOS_INVALIDOS) -> ApplicationError:
     """A workflow/activity refusal of one field (a 422 whose data names `campo` as the API spells it).
     BENIGN: a refusal is not an error, so the worker logs the failed activity at DEBUG, not as a
     WARNING with its traceback, and records no failure metric."""
@@ -79,20 +103,20 @@ def dato_invalido(mensaje: str, campo: str, tipo: str = "DatosInvalidos") -> App
 
 
 # ApplicationError types raised by the workflow and its activities -> our errors.
-_POR_TIPO: dict[str, type[ErrorPendientes]] = {
-    "SinPermiso": SinPermiso,
-    "NoAsignado": SinPermiso,
-    "TransicionInvalida": Conflicto,
-    "Bloqueado": Conflicto,
-    "VersionObsoleta": Conflicto,
-    "DatosInvalidos": DatosInvalidos,
-    "TecnicoInvalido": DatosInvalidos,
+_POR_TIPO: dict[TipoError, type[ErrorPendientes]] = {
+    TipoError.SIN_PERMISO: SinPermiso,
+    TipoError.NO_ASIGNADO: SinPermiso,
+    TipoError.TRANSICION_INVALIDA: Conflicto,
+    TipoError.BLOQUEADO: Conflicto,
+    TipoError.VERSION_OBSOLETA: Conflicto,
+    TipoError.DATOS_INVALIDOS: DatosInvalidos,
+    TipoError.TECNICO_INVALIDO: DatosInvalidos,
     # Postgres refused a value inside an activity (e.g. a NUL character): the input is at fault.
-    "DataError": DatosInvalidos,
+    TipoError.DATA_ERROR: DatosInvalidos,
     # The activity's database stayed unreachable through its retries.
-    "BaseDeDatosNoDisponible": NoDisponible,
-    "NoEncontrado": NoEncontrado,
-    "ClaveReutilizada": DatosInvalidos,
+    TipoError.BD_NO_DISPONIBLE: NoDisponible,
+    TipoError.NO_ENCONTRADO: NoEncontrado,
+    TipoError.CLAVE_REUTILIZADA: DatosInvalidos,
 }
 
 
@@ -103,7 +127,7 @@ def desde_workflow(error: BaseException | None) -> ErrorPendientes:
     clase = _POR_TIPO.get(error.type or "") if error is not None else None
     if clase is None:
         return ErrorPendientes("error interno al procesar la acción")
-    if error.type == "ClaveReutilizada":
+    if error.type == TipoError.CLAVE_REUTILIZADA:
         return DatosInvalidos(error.message, {"campo": "Idempotency-Key"})
     data = error.details[0] if error.details else None
     return clase(error.message, data)

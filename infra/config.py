@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contrato.nombres import COLA_POR_DEFECTO
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -24,7 +26,7 @@ class Settings(BaseSettings):
     # Temporal: host:port of the frontend. Empty -> the runner starts `temporal server start-dev`.
     temporal_address: str | None = None
     temporal_namespace: str = "default"
-    temporal_task_queue: str = "pendientes"
+    temporal_task_queue: str = COLA_POR_DEFECTO
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
 

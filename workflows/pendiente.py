@@ -20,6 +20,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contrato import nombres
     from contrato.mensajes import (
         SISTEMA,
         AccionesDisponibles,
@@ -40,25 +41,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.acciones import (
         DATOS_REQUERIDOS,
         Accion,
-        Rechazo,
         acciones_permitidas,
+        acciones_posibles,
+        cambios_de,
+        efecto_de,
         evaluar,
     )
     from domain.enums import EstadoPendiente
-    from domain.errores import CAMPOS_DE_ACCION, dato_invalido, datos_conflicto
+    from domain.errores import CAMPOS_DE_ACCION, TipoError, dato_invalido, datos_conflicto
     from workflows import busqueda
-
-# Activity names are part of history: never rename without workflow.patched.
-REGISTRAR_PENDIENTE = "registrar_pendiente"
-APLICAR_CAMBIO = "aplicar_cambio"
-CARGAR_ACTOR = "cargar_actor"
-LEER_COMPROMETIDO = "leer_comprometido"
-
-# Error types besides domain.Rechazo: the contract the API maps to HTTP statuses.
-DATOS_INVALIDOS = "DatosInvalidos"
-VERSION_OBSOLETA = "VersionObsoleta"
-CLAVE_REUTILIZADA = "ClaveReutilizada"
-NO_ENCONTRADO = "NoEncontrado"
 
 # History entries the workflow writes on its own (actor `sistema`) or for refused signals.
 VENCER, REACTIVAR, ARCHIVAR, SENAL_RECHAZADA = "vencer", "reactivar", "archivar", "senal_rechazada"
@@ -79,7 +70,7 @@ _PERSISTENCIA = dict(
             "KeyError",
             "ValueError",
             "ProgrammingError",
-            "DataError",
+            TipoError.DATA_ERROR,
         ],
     ),
 )
@@ -87,7 +78,13 @@ _PERSISTENCIA = dict(
 
 # The refusals our activities raise on purpose, with messages written for the user.
 _RECHAZOS_DE_ACTIVIDAD = frozenset(
-    {DATOS_INVALIDOS, CLAVE_REUTILIZADA, NO_ENCONTRADO, "SinPermiso", "TecnicoInvalido"}
+    {
+        TipoError.DATOS_INVALIDOS,
+        TipoError.CLAVE_REUTILIZADA,
+        TipoError.NO_ENCONTRADO,
+        TipoError.SIN_PERMISO,
+        TipoError.TECNICO_INVALIDO,
+    }
 )
 
 
@@ -98,10 +95,12 @@ def _error_actividad(error: ActivityError) -> ApplicationError:
     causa = error.cause
     if isinstance(causa, ApplicationError) and causa.type in _RECHAZOS_DE_ACTIVIDAD:
         return ApplicationError(causa.message, *causa.details, type=causa.type, non_retryable=True)
-    return ApplicationError("error interno al guardar el cambio", type="ErrorInterno", non_retryable=True)
+    return ApplicationError(
+        "error interno al guardar el cambio", type=TipoError.ERROR_INTERNO, non_retryable=True
+    )
 
 
-@workflow.defn
+@workflow.defn(name=nombres.FLUJO_PENDIENTE)
 class PendienteWorkflow:
     @workflow.init
     def __init__(self, inicio: InicioPendiente) -> None:
@@ -135,7 +134,7 @@ class PendienteWorkflow:
         async with self._lock:
             try:
                 self._vivo = await workflow.execute_local_activity(
-                    REGISTRAR_PENDIENTE, inicio, result_type=EstadoVivo, **_PERSISTENCIA
+                    nombres.REGISTRAR_PENDIENTE, inicio, result_type=EstadoVivo, **_PERSISTENCIA
                 )
             except ActivityError as error:
                 self._fallo_creacion = _error_actividad(error)
@@ -145,7 +144,7 @@ class PendienteWorkflow:
             raise self._fallo_creacion
         workflow.set_current_details(self._resumen())
 
-    @workflow.update
+    @workflow.update(name=nombres.REGISTRAR)
     async def registrar(self) -> EstadoVivo:
         """Sent with the start (update-with-start): answers once the row exists."""
         await workflow.wait_condition(lambda: self._vivo is not None or self._fallo_creacion is not None)
@@ -155,17 +154,25 @@ class PendienteWorkflow:
 
     # -- queries -------------------------------------------------------------------------------
 
-    @workflow.query
+    @workflow.query(name=nombres.ESTADO)
     def estado(self) -> EstadoVivo | None:
         return self._vivo
 
-    @workflow.query
-    def acciones(self, actor: ActorMsg) -> AccionesDisponibles | None:
+    @workflow.query(name=nombres.ACCIONES)
+    def acciones(self, actor: ActorMsg | None = None) -> AccionesDisponibles | None:
+        """The actions available now. With an actor (`{"usuario_id":…, "empleado_id":…, "permisos":[…]}`,
+        as the API sends it): the ones that actor may take. Without input (ops in the Temporal UI: Queries
+        -> acciones, no argument): every action the current state allows to somebody, whoever may take
+        it; who may is the permission table of domain/acciones.py. None before the row exists."""
         if self._vivo is None:
             return None
-        permitidas = acciones_permitidas(self._vivo.situacion(), actor.a_dominio())
+        situacion = self._vivo.situacion()
+        if actor is None:
+            disponibles = acciones_posibles(situacion)
+        else:
+            disponibles = acciones_permitidas(situacion, actor.a_dominio())
         return AccionesDisponibles(
-            estado=self._vivo.estado, estado_tecnico=self._vivo.estado_tecnico, acciones=permitidas
+            estado=self._vivo.estado, estado_tecnico=self._vivo.estado_tecnico, acciones=disponibles
         )
 
     # -- timers --------------------------------------------------------------------------------
@@ -251,7 +258,7 @@ class PendienteWorkflow:
         previa = self._huellas.get(orden.clave)
         if previa is not None and previa != huella_orden(nombre, orden):
             mensaje = "la clave Idempotency-Key ya se usó para otra petición"
-            raise self._rechazo(CLAVE_REUTILIZADA, mensaje, orden.actor)
+            raise self._rechazo(TipoError.CLAVE_REUTILIZADA, mensaje, orden.actor)
         return self._resultados[orden.clave]
 
     def _recordar(self, nombre: str, orden: Any) -> None:
@@ -273,11 +280,11 @@ class PendienteWorkflow:
 
     def _verificar_existe(self, actor: ActorMsg) -> None:
         if self._vivo is None:
-            raise self._rechazo(
-                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", actor
-            )
+            raise self._rechazo(TipoError.TRANSICION_INVALIDA, "el pendiente aún no está registrado", actor)
         if self._eliminado:
-            raise self._rechazo(NO_ENCONTRADO, f"pendiente {self._vivo.pendiente_id} no encontrado", actor)
+            raise self._rechazo(
+                TipoError.NO_ENCONTRADO, f"pendiente {self._vivo.pendiente_id} no encontrado", actor
+            )
 
     def _preparar_edicion(self, orden: OrdenEdicion) -> EstadoVivo:
         self._verificar_existe(orden.actor)
@@ -287,7 +294,7 @@ class PendienteWorkflow:
         ajenos = set(orden.edicion.campos) - edicion.CAMPOS_EDITABLES
         if ajenos:
             raise self._rechazo(
-                DATOS_INVALIDOS, f"no editables aquí: {', '.join(sorted(ajenos))}", orden.actor
+                TipoError.DATOS_INVALIDOS, f"no editables aquí: {', '.join(sorted(ajenos))}", orden.actor
             )
         if "fecha_pendiente" not in orden.edicion.campos:
             return self._vivo
@@ -296,13 +303,13 @@ class PendienteWorkflow:
             update={"fecha_pendiente": orden.edicion.fecha_pendiente, "vencido": False}
         )
 
-    @workflow.update
+    @workflow.update(name=nombres.EDITAR)
     async def editar(self, orden: OrdenEdicion) -> EstadoVivo:
         """Edit header fields (EDITAR_PENDIENTE); search attributes and timers follow the new values."""
         async with self._lock:
-            if (previo := self._ya_aplicado("editar", orden)) is not None:
+            if (previo := self._ya_aplicado(nombres.EDITAR, orden)) is not None:
                 return previo
-            ident = self._identidad("editar", orden)
+            ident = self._identidad(nombres.EDITAR, orden)
 
             def preparar() -> dict[str, Any]:
                 despues = self._preparar_edicion(orden)
@@ -320,12 +327,12 @@ class PendienteWorkflow:
                 )
 
             await self._aplicar(preparar)
-            self._recordar("editar", orden)
+            self._recordar(nombres.EDITAR, orden)
             return self._vivo
 
     @editar.validator
     def _validar_edicion(self, orden: OrdenEdicion) -> None:
-        if self._ya_aplicado("editar", orden) is None:
+        if self._ya_aplicado(nombres.EDITAR, orden) is None:
             self._preparar_edicion(orden)
 
     def _preparar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
@@ -334,22 +341,22 @@ class PendienteWorkflow:
             raise self._rechazo(*motivo, orden.actor)
         self._verificar_version(orden.version, orden.actor)
         if orden.crear and self._vivo.tiene_detalle:
-            raise self._rechazo(Rechazo.BLOQUEADO.value, "el pendiente ya tiene su detalle", orden.actor)
+            raise self._rechazo(TipoError.BLOQUEADO, "el pendiente ya tiene su detalle", orden.actor)
         if not orden.crear and not self._vivo.tiene_detalle:
-            raise self._rechazo("NoEncontrado", "el pendiente aún no tiene detalle", orden.actor)
+            raise self._rechazo(TipoError.NO_ENCONTRADO, "el pendiente aún no tiene detalle", orden.actor)
         ajenos = set(orden.detalle.campos) - edicion.CAMPOS_DETALLE[self._vivo.tipo]
         if ajenos:
             mensaje = f"un detalle de {self._vivo.tipo} no tiene: {', '.join(sorted(ajenos))}"
-            raise self._rechazo(DATOS_INVALIDOS, mensaje, orden.actor)
+            raise self._rechazo(TipoError.DATOS_INVALIDOS, mensaje, orden.actor)
         return self._vivo.model_copy(update={"tiene_detalle": True})
 
-    @workflow.update
+    @workflow.update(name=nombres.GUARDAR_DETALLE)
     async def guardar_detalle(self, orden: OrdenDetalle) -> EstadoVivo:
         """The type detail goes through the workflow: assigning depends on it."""
         async with self._lock:
-            if (previo := self._ya_aplicado("guardar_detalle", orden)) is not None:
+            if (previo := self._ya_aplicado(nombres.GUARDAR_DETALLE, orden)) is not None:
                 return previo
-            ident = self._identidad("guardar_detalle", orden)
+            ident = self._identidad(nombres.GUARDAR_DETALLE, orden)
             titulo = "detalle registrado: " if orden.crear else "detalle editado: "
 
             def preparar() -> dict[str, Any]:
@@ -365,30 +372,30 @@ class PendienteWorkflow:
                 )
 
             await self._aplicar(preparar)
-            self._recordar("guardar_detalle", orden)
+            self._recordar(nombres.GUARDAR_DETALLE, orden)
             return self._vivo
 
     @guardar_detalle.validator
     def _validar_detalle(self, orden: OrdenDetalle) -> None:
-        if self._ya_aplicado("guardar_detalle", orden) is None:
+        if self._ya_aplicado(nombres.GUARDAR_DETALLE, orden) is None:
             self._preparar_detalle(orden)
 
     def _preparar_eliminacion(self, orden: OrdenAccion) -> None:
         if self._vivo is None:
             raise self._rechazo(
-                Rechazo.TRANSICION_INVALIDA.value, "el pendiente aún no está registrado", orden.actor
+                TipoError.TRANSICION_INVALIDA, "el pendiente aún no está registrado", orden.actor
             )
         if motivo := edicion.motivo_no_eliminable(self._vivo.estado, orden.actor.permisos):
             raise self._rechazo(*motivo, orden.actor)
         self._verificar_version(orden.version, orden.actor)
 
-    @workflow.update
+    @workflow.update(name=nombres.ELIMINAR)
     async def eliminar(self, orden: OrdenAccion) -> EstadoVivo:
         """Soft delete: the row leaves every list, and this workflow ends."""
         async with self._lock:
             if self._eliminado:
                 return self._vivo
-            ident = self._identidad("eliminar", orden)
+            ident = self._identidad(nombres.ELIMINAR, orden)
 
             def preparar() -> dict[str, Any] | None:
                 if self._eliminado:
@@ -437,7 +444,7 @@ class PendienteWorkflow:
     def _verificar_version(self, version: int | None, actor: ActorMsg) -> None:
         if version is not None and version != self._vivo.seq:
             mensaje = f"el pendiente cambió: versión {self._vivo.seq}, esperada {version}"
-            raise self._rechazo(VERSION_OBSOLETA, mensaje, actor)
+            raise self._rechazo(TipoError.VERSION_OBSOLETA, mensaje, actor)
 
     def _preparar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         """Check the action against the domain rules; return the state it leads to, or raise."""
@@ -450,23 +457,11 @@ class PendienteWorkflow:
         if faltan:
             campos = [CAMPOS_DE_ACCION[campo] for campo in faltan]
             raise dato_invalido(f"'{accion}' requiere: {', '.join(campos)}", campos[0])
+        efecto = efecto_de(accion)
+        if efecto.fecha and orden.nueva_fecha <= workflow.now():
+            raise dato_invalido("'nuevaFecha' debe ser posterior a la fecha actual", "nuevaFecha")
         cambios: dict[str, object] = {"estado": decision.estado, "estado_tecnico": decision.estado_tecnico}
-        if accion is Accion.ASIGNAR:
-            cambios["asignado_a"] = orden.tecnico_id
-        elif accion is Accion.REASIGNAR:
-            cambios["asignado_a"] = None
-        elif accion is Accion.POSTERGAR:
-            if orden.nueva_fecha <= workflow.now():
-                raise dato_invalido("'nuevaFecha' debe ser posterior a la fecha actual", "nuevaFecha")
-            cambios.update(fecha_pendiente=orden.nueva_fecha, vencido=False, cancelado_en=None)
-        elif accion is Accion.CANCELAR:
-            cambios.update(vencido=False, cancelado_en=workflow.now())
-        elif accion is Accion.FINALIZAR:
-            cambios["vencido"] = False
-        elif accion is Accion.CONFIGURAR_VLAN:
-            cambios["vlan_configurada"] = True
-        elif accion is Accion.CONFIGURAR_PPPOE:
-            cambios["pppoe_configurado"] = True
+        cambios.update(cambios_de(efecto, orden.tecnico_id, orden.nueva_fecha, workflow.now()))
         return self._vivo.model_copy(update=cambios)
 
     def _partes_accion(self, accion: Accion, orden: OrdenAccion, ident: dict[str, str]) -> dict[str, Any]:
@@ -525,16 +520,16 @@ class PendienteWorkflow:
 
     async def _actor_de_senal(self, orden: OrdenAccion) -> ActorMsg:
         if orden.actor.usuario_id is None:
-            raise ApplicationError("la señal no indica actor.usuario_id", type=Rechazo.SIN_PERMISO.value)
+            raise ApplicationError("la señal no indica actor.usuario_id", type=TipoError.SIN_PERMISO)
         try:
             actor = await workflow.execute_local_activity(
-                CARGAR_ACTOR, orden.actor.usuario_id, result_type=ActorMsg | None, **_PERSISTENCIA
+                nombres.CARGAR_ACTOR, orden.actor.usuario_id, result_type=ActorMsg | None, **_PERSISTENCIA
             )
         except ActivityError as error:
             raise _error_actividad(error) from None
         if actor is None:
             raise ApplicationError(
-                "el usuario de la señal no existe o está inactivo", type=Rechazo.SIN_PERMISO.value
+                "el usuario de la señal no existe o está inactivo", type=TipoError.SIN_PERMISO
             )
         return actor
 
@@ -557,7 +552,7 @@ class PendienteWorkflow:
             if resultado.aplicado:
                 return True
         mensaje = "el pendiente cambió varias veces mientras se aplicaba la acción; reintente"
-        raise self._rechazo(VERSION_OBSOLETA, mensaje, partes["actor"])
+        raise self._rechazo(TipoError.VERSION_OBSOLETA, mensaje, partes["actor"])
 
     async def _persistir(self, partes: dict[str, Any], despues: EstadoVivo) -> ResultadoCambio | None:
         orden: OrdenAccion | None = partes.get("orden")
@@ -585,7 +580,7 @@ class PendienteWorkflow:
         try:
             # Histories recorded before ResultadoCambio existed hold None here: "written as asked".
             return await workflow.execute_local_activity(
-                APLICAR_CAMBIO, cambio, result_type=ResultadoCambio | None, **_PERSISTENCIA
+                nombres.APLICAR_CAMBIO, cambio, result_type=ResultadoCambio | None, **_PERSISTENCIA
             )
         except ActivityError as error:
             raise _error_actividad(error) from None
@@ -608,7 +603,7 @@ class PendienteWorkflow:
         for clave in resultado.claves:
             self._resultados.setdefault(clave, resultado.vivo)
 
-    @workflow.update
+    @workflow.update(name=nombres.SINCRONIZAR)
     async def sincronizar(self) -> bool:
         """Catch up with the committed record (reconciler, or the API when Postgres is ahead); True
         when the workflow had drifted and adopted it. Under the lock, so a change in flight finishes
@@ -618,7 +613,7 @@ class PendienteWorkflow:
                 return False
             try:
                 comprometido = await workflow.execute_local_activity(
-                    LEER_COMPROMETIDO,
+                    nombres.LEER_COMPROMETIDO,
                     self._vivo.pendiente_id,
                     result_type=ResultadoCambio,
                     **_PERSISTENCIA,

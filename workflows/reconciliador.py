@@ -10,10 +10,11 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from contrato.mensajes import RECONCILIAR, InformeReconciliacion
+    from contrato import nombres
+    from contrato.mensajes import InformeReconciliacion
 
 # Name used by the Schedule and recorded in histories: never rename.
-NOMBRE = "ReconciliadorWorkflow"
+NOMBRE = nombres.FLUJO_RECONCILIADOR
 
 
 @workflow.defn(name=NOMBRE)
@@ -21,7 +22,7 @@ class ReconciliadorWorkflow:
     @workflow.run
     async def run(self, reparar: bool = True) -> InformeReconciliacion:
         informe = await workflow.execute_activity(
-            RECONCILIAR,
+            nombres.RECONCILIAR,
             reparar,
             result_type=InformeReconciliacion,
             start_to_close_timeout=timedelta(minutes=30),

@@ -26,6 +26,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from contrato import nombres
 from contrato.mensajes import (
     ActorMsg,
     ConfigFlujo,
@@ -192,15 +193,15 @@ class Comandos:
 
     async def editar(self, pendiente_id: int, orden: OrdenEdicion) -> EstadoVivo:
         """Edit header fields through the workflow, so search attributes and timers follow."""
-        return await self._update(pendiente_id, "editar", orden)
+        return await self._update(pendiente_id, nombres.EDITAR, orden)
 
     async def guardar_detalle(self, pendiente_id: int, orden: OrdenDetalle) -> EstadoVivo:
         """Create or edit the type detail through the workflow (assigning depends on it)."""
-        return await self._update(pendiente_id, "guardar_detalle", orden)
+        return await self._update(pendiente_id, nombres.GUARDAR_DETALLE, orden)
 
     async def eliminar(self, pendiente_id: int, orden: OrdenAccion) -> EstadoVivo:
         """Soft delete (REGISTRADO or CANCELADO only); the workflow ends."""
-        return await self._update(pendiente_id, "eliminar", orden)
+        return await self._update(pendiente_id, nombres.ELIMINAR, orden)
 
     async def _update(self, pendiente_id: int, nombre: str, orden: Any) -> EstadoVivo:
         """Every change carries a key (the client's, scoped by user, or one made here) so that its
@@ -222,13 +223,15 @@ class Comandos:
                 # A refusal may come from a workflow that lost this very change in a crash (Postgres has
                 # it: e.g. a postponement whose date has passed meanwhile) or that is behind Postgres.
                 if await self.ya_comprometido(pendiente_id, orden.clave, huella):
-                    await handle.execute_update("sincronizar", rpc_timeout=self._timeout)
-                    return await handle.query("estado", result_type=EstadoVivo, rpc_timeout=self._timeout)
+                    await handle.execute_update(nombres.SINCRONIZAR, rpc_timeout=self._timeout)
+                    return await handle.query(
+                        nombres.ESTADO, result_type=EstadoVivo, rpc_timeout=self._timeout
+                    )
                 if not isinstance(rechazo, Conflicto) or not await self._flujo_atrasado(
                     pendiente_id, rechazo
                 ):
                     raise
-                await handle.execute_update("sincronizar", rpc_timeout=self._timeout)
+                await handle.execute_update(nombres.SINCRONIZAR, rpc_timeout=self._timeout)
                 return await self._enviar(handle, nombre, orden, f"{update_id}~sincronizado")
         except WorkflowUpdateRPCTimeoutOrCancelledError:
             raise self.sin_respuesta(pendiente_id, orden.clave) from None
