@@ -19,6 +19,7 @@ from temporalio.client import (
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 
+from contrato import nombres
 from infra.config import Settings
 
 
@@ -50,7 +51,7 @@ async def asegurar_reconciliador(client: Client, task_queue: str, minutos: int) 
         return
     programa = Schedule(
         action=ScheduleActionStartWorkflow(
-            "ReconciliadorWorkflow", True, id="reconciliador", task_queue=task_queue
+            nombres.FLUJO_RECONCILIADOR, True, id="reconciliador", task_queue=task_queue
         ),
         spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=timedelta(minutes=minutos))]),
         # A slow round is never run twice at once; a missed one is simply skipped.
