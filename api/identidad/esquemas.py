@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, EmailStr, Field, SecretStr, StringConstraints, field_validator
 
-from api.comun.tipos import Camel, Id
+from api.comun.tipos import Camel, FechaHora, Id
 from domain.permisos import Permiso
 from infra import seguridad
 
@@ -78,7 +78,10 @@ class LoginResponse(Camel):
     nombre: str
     email: str
     rol: str
-    expira_en: str = Field(description="Fin de validez del token (ISO-8601); renuévelo con /auth/refrescar")
+    expira_en: FechaHora = Field(
+        description="Fin de validez del token (ISO-8601, hora de Lima como toda fecha de la API); "
+        "renuévelo con /auth/refrescar"
+    )
 
 
 class CambioPasswordRequest(Entrada):

@@ -5,18 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from fastapi.responses import PlainTextResponse
 
 from api.comun.deps import SessionDep, SettingsDep, UsuarioDep
 from api.comun.respuesta import Respuesta, ok
+from api.comun.sesion import direccion_de, respuesta_frenada
+from api.identidad import servicio
 from api.identidad.esquemas import LoginRequest, LoginResponse
 from db import identidad
-from db import models as m
 from domain.errores import NoAutenticado
 from infra import seguridad
-from infra.config import Settings
 
 router = APIRouter(tags=["auth"])
 
@@ -33,46 +31,12 @@ ERRORES = {
 }
 
 
-def emitir_sesion(settings: Settings, usuario: m.Usuario, inicio: datetime | None = None) -> LoginResponse:
-    """A token for `usuario` (its role loaded). `inicio`: when the session began, kept by a refresh."""
-    token, expira = seguridad.emitir_token(
-        usuario.id,
-        usuario.rol.nombre,
-        seguridad.huella_password(usuario.password_hash),
-        settings.jwt_secret.get_secret_value(),
-        settings.jwt_expiry_minutes,
-        inicio,
-    )
-    return LoginResponse(
-        token=token,
-        nombre=usuario.nombre,
-        email=usuario.email,
-        rol=usuario.rol.nombre,
-        expira_en=expira.isoformat(),
-    )
-
-
-def direccion_de(request: Request) -> str:
-    """The client's address as the server sees it (behind a proxy, run uvicorn with --proxy-headers and
-    --forwarded-allow-ips so this is the real client, not the proxy)."""
-    return request.client.host if request.client else "desconocida"
-
-
-def respuesta_frenada(error: identidad.Frenado) -> JSONResponse:
-    """The 429 envelope, with `Retry-After` so generic clients know when to come back."""
-    cuerpo = {"success": False, "code": 429, "message": error.mensaje, "data": error.data}
-    return JSONResponse(cuerpo, status_code=429, headers={"Retry-After": str(error.segundos)})
-
-
 @router.post("/auth", response_model=Respuesta[LoginResponse], responses=ERRORES)
 async def login(body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep):
     """Devuelve un token con expiración. Un único 401 para DNI desconocido, contraseña errónea o usuario
     inactivo (sin enumerar cuentas). Demasiados fallos desde una dirección, o para un DNI, dan 429 con
     `Retry-After` sin evaluar la contraseña."""
-    usuario = await session.scalar(
-        select(m.Usuario).options(joinedload(m.Usuario.rol)).where(m.Usuario.dni == body.dni)
-    )
-    await session.commit()  # the limits below commit on their own; nothing of ours stays open
+    usuario = await servicio.usuario_por_dni(session, body.dni)
 
     async def comprobar() -> bool:
         # Verify against a decoy hash when the user is unknown, so timing does not reveal accounts.
@@ -90,7 +54,7 @@ async def login(body: LoginRequest, request: Request, session: SessionDep, setti
         return respuesta_frenada(error)
     if not valido:
         raise NoAutenticado(CREDENCIALES_INVALIDAS)
-    return ok(emitir_sesion(settings, usuario), "Sesión iniciada correctamente")
+    return ok(servicio.emitir_sesion(settings, usuario), "Sesión iniciada correctamente")
 
 
 @router.get("/auth/validar-token", response_class=PlainTextResponse, responses=ERRORES)
@@ -105,5 +69,5 @@ async def refrescar(usuario: UsuarioDep, session: SessionDep, settings: Settings
     la sesión no supere su duración máxima desde el último ingreso con contraseña."""
     if usuario.sesion_desde is None or datetime.now(UTC) - usuario.sesion_desde > seguridad.SESION_MAXIMA:
         raise NoAutenticado("la sesión superó su duración máxima: inicie sesión de nuevo")
-    fila = await session.get(m.Usuario, usuario.id, options=[joinedload(m.Usuario.rol)])
-    return ok(emitir_sesion(settings, fila, usuario.sesion_desde), "Token renovado correctamente")
+    fila = await servicio.usuario_con_rol(session, usuario.id)
+    return ok(servicio.emitir_sesion(settings, fila, usuario.sesion_desde), "Token renovado correctamente")

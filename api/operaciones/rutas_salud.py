@@ -6,18 +6,10 @@ import asyncio
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+
+from api.operaciones import servicio
 
 router = APIRouter(tags=["salud"])
-
-
-async def _postgres(request: Request) -> bool:
-    try:
-        async with request.app.state.sessions() as s:
-            await asyncio.wait_for(s.execute(text("SELECT 1")), timeout=3)
-        return True
-    except Exception:
-        return False
 
 
 async def _temporal(request: Request) -> bool:
@@ -30,7 +22,9 @@ async def _temporal(request: Request) -> bool:
 
 @router.get("/health")
 async def salud(request: Request) -> JSONResponse:
-    postgres, temporal = await asyncio.gather(_postgres(request), _temporal(request))
+    postgres, temporal = await asyncio.gather(
+        servicio.postgres_responde(request.app.state.sessions), _temporal(request)
+    )
     sano = postgres and temporal
     codigo = 200 if sano else 503
     data = {"postgres": "ok" if postgres else "caido", "temporal": "ok" if temporal else "caido"}
