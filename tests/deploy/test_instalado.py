@@ -186,3 +186,21 @@ async def test_the_installed_api_answers_health_and_the_worker_polls(
             except subprocess.TimeoutExpired:
                 proceso.kill()
                 proceso.wait()
+
+
+def test_the_readmes_alembic_command_migrates_a_fresh_database(postgres_server_url: str) -> None:
+    """`alembic -c db/alembic.ini upgrade head` (README, Layout) from the checkout, as a developer runs it."""
+    url = create_database(postgres_server_url, "alembic")
+    alembic = Path(sys.executable).with_name("alembic")
+    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(ROOT))
+    hecho = subprocess.run(
+        [str(alembic), "-c", "db/alembic.ini", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert hecho.returncode == 0, hecho.stderr
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() is not None

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +30,9 @@ from tests.docs.ejemplos import (
     sentencias,
 )
 
-ARRANQUE = 180  # seconds: migrations, the worker and the demo's 65 pendientes before the API answers
+ARRANQUE = (
+    180  # seconds: Temporal, migrations, the worker and the demo's 65 pendientes before the API answers
+)
 # A JPEG as the README's upload example expects in the reader's directory ("any JPEG").
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(32) + b"\xff\xd9"
 
@@ -43,16 +44,18 @@ def _puerto() -> int:
 
 
 @pytest.fixture(scope="module")
-def make_run(postgres_server_url, settings, temporal_env, tmp_path_factory) -> Iterator[str]:
-    """The product as `make run` starts it, with the demo, on a fresh database; yields its base URL."""
+def make_run(postgres_server_url, tmp_path_factory) -> Iterator[str]:
+    """The product as `make run` starts it, with the demo, on a fresh database (the tests' Postgres server)
+    and its own Temporal dev server; yields its base URL."""
     directorio = tmp_path_factory.mktemp("make-run")
     puerto = _puerto()
     env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
     env |= {
         "DATABASE_URL": create_database(postgres_server_url, "docs"),
-        "TEMPORAL_ADDRESS": settings.temporal_address,
-        "TEMPORAL_TASK_QUEUE": f"docs-{uuid.uuid4().hex[:8]}",
-        "RECONCILIADOR_MINUTOS": "0",  # the one Schedule of the shared test server is not ours to change
+        # Its own Temporal dev server, as `make run` starts it: the demo's workflows are `pendiente-1` to
+        # `pendiente-65`, ids the other tests' pendientes take on the shared server too.
+        "TEMPORAL_PORT": str(_puerto()),
+        "TEMPORAL_UI_PORT": str(_puerto()),
         "DATA_DIR": str(directorio / "datos"),
         "UPLOADS_DIR": str(directorio / "datos" / "uploads"),
         "DEMO_DATA": "true",

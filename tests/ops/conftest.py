@@ -1,5 +1,6 @@
 """A fresh database with the whole demo loaded (`cargar_demo`, as `make run` does), on a task queue of its
-own with its own worker, so the demo's 65 pendientes never mix with the other tests' data."""
+own with its own worker and Temporal server, so the demo's 65 pendientes never mix with the other tests'
+data."""
 
 from __future__ import annotations
 
@@ -21,7 +22,29 @@ class DemoCargada:
 
 
 @pytest.fixture(scope="module")
-async def demo_cargada(postgres_server_url, settings, temporal_env):
+async def temporal_propio():
+    """A Temporal dev server of this module: the demo's workflows are `pendiente-1` to `pendiente-65`, ids
+    that the other tests' pendientes take on the shared server too."""
+    from temporalio.contrib.pydantic import pydantic_data_converter
+    from temporalio.testing import WorkflowEnvironment
+
+    from infra.local import temporal_cli
+    from workflows import busqueda
+
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_cli(),
+        data_converter=pydantic_data_converter,
+        search_attributes=busqueda.TODAS,
+        dev_server_log_level="error",
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="module")
+async def demo_cargada(postgres_server_url, settings, temporal_propio):
     from api.pendientes.comandos import Comandos
     from db.engine import make_engine, make_session_factory
     from db.migrate import upgrade
@@ -36,9 +59,9 @@ async def demo_cargada(postgres_server_url, settings, temporal_env):
     propios = settings.model_copy(
         update={"database_url": url, "temporal_task_queue": cola, "update_timeout_seconds": 30}
     )
-    comandos = Comandos.desde_settings(temporal_env.client, sessions, propios)
+    comandos = Comandos.desde_settings(temporal_propio.client, sessions, propios)
     try:
-        async with build_worker(temporal_env.client, sessions, cola):
+        async with build_worker(temporal_propio.client, sessions, cola):
             total = await cargar_demo(sessions, comandos)
             yield DemoCargada(url, sessions, total, comandos)
     finally:
