@@ -2,6 +2,8 @@
 #   api      the default CMD below
 #   worker   python -m worker
 #   migrate  python -m db.migrate
+# All three run the installed package from site-packages: no source tree is kept in the image
+# (the migrations and alembic.ini travel inside the `db` package as package data).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,17 +15,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /home/app --create-home app
 
-WORKDIR /app
+# Runtime dependencies only: the `dev` extra (pytest, ruff, the test server) is not installed. The build
+# context is mounted for this one step (BuildKit) and installed with `pip install .` (not editable): the
+# image holds the installed package and never the source tree, not even in a lower layer.
+RUN --mount=type=bind,source=.,target=/src,rw \
+    cd /src && pip install .
 
-# Runtime dependencies only: the `dev` extra (pytest, ruff, the test server) is not installed.
-COPY pyproject.toml ./
-COPY pendientes ./pendientes
-RUN pip install . \
-    && rm -rf build ./*.egg-info
+# Note images: the one place the processes write to. Owned by the runtime user and a volume in
+# docker-compose.yml, so uploads are writable and survive a new container.
+ENV UPLOADS_DIR=/var/lib/pendientes/uploads
+RUN mkdir -p /var/lib/pendientes/uploads \
+    && chown -R app:app /var/lib/pendientes
+VOLUME ["/var/lib/pendientes/uploads"]
 
-# The source tree stays in /app (the working directory) as well: `python -m ...` and uvicorn import from it,
-# so non-Python files next to the code (Alembic's env and revision files) are found even though the wheel
-# built by `pip install .` holds only Python packages.
+# A working directory with nothing importable in it: `api`, `worker` and `db` resolve to site-packages.
+WORKDIR /home/app
 USER app
 
 EXPOSE 8000

@@ -27,6 +27,7 @@ from domain.enums import (
     EmpresaPendiente,
     LugarPendiente,
     PrioridadPendiente,
+    TipoCatalogo,
     TipoCliente,
     TipoDocumento,
     TipoPendiente,
@@ -170,12 +171,17 @@ DETALLES: dict[TipoPendiente, dict[str, object]] = {
 
 A = Accion
 _INICIO = [(A.ASIGNAR, "coordinadora"), (A.COMENZAR, "tecnico")]
-# The path of actions that leads to each demo situation, and who takes each step.
+# The path of actions that leads to each demo situation, and who takes each step: every estado and every
+# estadoTecnico. Demo pendiente n (id n + 1 on a fresh database) takes path n // 5 and type n % 5, in the
+# order of TipoPendiente, so ids 1-5 are REGISTRADO, 6-10 ASIGNADO, … 61-65 CANCELADO (README, Demo data).
+# Network requests apply only to the network-capable types: the others of those rows stay EN_PROGRESO.
 CAMINOS: list[list[tuple[Accion, str]]] = [
     [],
     [(A.ASIGNAR, "coordinadora")],
     _INICIO,
     [*_INICIO, (A.PEDIR_PPPOE, "tecnico")],
+    [*_INICIO, (A.PEDIR_VLAN, "tecnico")],
+    [*_INICIO, (A.PEDIR_PPPOE, "tecnico"), (A.PEDIR_VLAN, "tecnico")],
     [*_INICIO, (A.PAUSAR, "tecnico")],
     [*_INICIO, (A.SOLICITAR_REVISION, "tecnico")],
     [*_INICIO, (A.TERMINAR, "tecnico")],
@@ -185,7 +191,23 @@ CAMINOS: list[list[tuple[Accion, str]]] = [
     [(A.POSTERGAR, "coordinadora")],
     [(A.CANCELAR, "coordinadora")],
 ]  # fmt: skip
-PENDIENTES_POR_TIPO = 10
+PENDIENTES_POR_TIPO = len(CAMINOS)
+
+# Catálogos: (nombre, tipo, descripción, [(producto, cantidad)]), products by their demo name.
+CATALOGOS = [
+    ("Planes inalámbricos", TipoCatalogo.INTERNET, "Internet inalámbrico hogar y corporativo",
+     [(nombre, 1) for nombre, _ in PLANES if "inalámbrico" in nombre]),
+    ("Planes de fibra", TipoCatalogo.INTERNET, "Fibra hogar y corporativo",
+     [(nombre, 1) for nombre, _ in PLANES if nombre.startswith("Fibra")]),
+    ("Cámaras", TipoCatalogo.CAMARAS, "Cámaras sueltas", [("Cámara tubo (bullet)", 1), ("Cámara domo", 1),
+     ("Cámara PTZ", 1)]),
+    ("Kit de 4 cámaras", TipoCatalogo.KIT, "Kit CCTV con grabador y 4 cámaras domo", [("Cámara domo", 4),
+     ("DVR", 1), ("Disco duro", 1), ("Fuente centralizada", 1), ("Cable UTP (metro)", 40), ("Video balun", 8),
+     ("Conector DC", 4)]),
+    ("Servicios de instalación", TipoCatalogo.SERVICIO, "Mano de obra y configuración",
+     [("Servicio instalación de kit", 1), ("Punto adicional de cámara", 1),
+      ("Configuración de visualización en celular", 1)]),
+]  # fmt: skip
 
 
 @dataclass
@@ -314,20 +336,26 @@ def _orden(accion: Accion, actor: ActorMsg, tecnico: ActorMsg, hoy: date) -> Ord
     return OrdenAccion(actor=actor, **datos)
 
 
-async def _sembrar_pendiente(
-    sessions: async_sessionmaker[AsyncSession],
-    comandos: Comandos,
-    personas: Personas,
-    n: int,
-    cliente_ids: list[int],
-) -> None:
-    tipo = list(TipoPendiente)[n % len(TipoPendiente)]
-    camino = CAMINOS[(n // len(TipoPendiente)) % len(CAMINOS)]
-    if tipo not in TIPOS_CON_RED:
-        camino = [paso for paso in camino if paso[0] not in (A.PEDIR_PPPOE, A.CONFIGURAR_VLAN)]
+def _camino(n: int) -> list[tuple[Accion, str]]:
+    camino = CAMINOS[n // len(TipoPendiente) % len(CAMINOS)]
+    if _tipo(n) not in TIPOS_CON_RED:
+        camino = [paso for paso in camino if paso[0] not in (A.PEDIR_PPPOE, A.PEDIR_VLAN, A.CONFIGURAR_VLAN)]
+    return camino
+
+
+def _tipo(n: int) -> TipoPendiente:
+    return list(TipoPendiente)[n % len(TipoPendiente)]
+
+
+def _tecnico(personas: Personas, n: int) -> ActorMsg:
+    return personas.tecnicos[n % len(personas.tecnicos)]
+
+
+async def _crear_pendiente(comandos: Comandos, personas: Personas, n: int, cliente_ids: list[int]) -> int:
+    """Demo pendiente n, REGISTRADO; its Idempotency-Key makes a second load find the same one."""
+    tipo = _tipo(n)
     hoy = datetime.now(LIMA).date()
     coordinadora = personas.actores["coordinadora"]
-    tecnico = personas.tecnicos[n % len(personas.tecnicos)]
     lugar = list(LugarPendiente)[n % len(LugarPendiente)]
     datos = DatosPendiente(
         cliente_id=cliente_ids[n % len(cliente_ids)],
@@ -342,7 +370,18 @@ async def _sembrar_pendiente(
         detalle=DETALLES[tipo],
     )
     clave = f"demo-{n}"
-    pendiente_id = await comandos.crear_pendiente(datos, coordinadora, clave=clave, request_hash=clave)
+    return await comandos.crear_pendiente(datos, coordinadora, clave=clave, request_hash=clave)
+
+
+async def _mover_pendiente(
+    sessions: async_sessionmaker[AsyncSession],
+    comandos: Comandos,
+    personas: Personas,
+    n: int,
+    pendiente_id: int,
+) -> None:
+    """Takes demo pendiente n along its path, unless an earlier load already did."""
+    camino = _camino(n)
     async with sessions() as s:
         hechos = await s.scalar(
             select(func.count())
@@ -351,27 +390,54 @@ async def _sembrar_pendiente(
         )
     if hechos >= len(camino):
         return  # loaded by an earlier run (its workflow may even have finished)
+    hoy = datetime.now(LIMA).date()
+    tecnico = _tecnico(personas, n)
     # Each step carries its own idempotency key: after an interrupted load the workflow answers the
     # steps it already applied without applying them twice.
     for paso, (accion, rol) in enumerate(camino):
         actor = tecnico if rol == "tecnico" else personas.actores[rol]
-        orden = _orden(accion, actor, tecnico, hoy).model_copy(update={"clave": f"{clave}-{paso}"})
+        orden = _orden(accion, actor, tecnico, hoy).model_copy(update={"clave": f"demo-{n}-{paso}"})
         await comandos.ejecutar(pendiente_id, accion, orden)
+
+
+async def cargar_catalogos(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The demo catálogos with their products, only into an empty catalogos table (an administrator's
+    catálogos are never touched)."""
+    async with sessions.begin() as s:
+        if await s.scalar(select(m.Catalogo.id).limit(1)) is not None:
+            return
+        productos = dict(
+            (await s.execute(select(m.Producto.nombre, m.Producto.id).order_by(m.Producto.id))).all()
+        )
+        for nombre, tipo, descripcion, filas in CATALOGOS:
+            catalogo = m.Catalogo(nombre=nombre, tipo=tipo, descripcion=descripcion)
+            s.add(catalogo)
+            await s.flush()
+            s.add_all(
+                m.CatalogoProducto(
+                    catalogo_id=catalogo.id, producto_id=productos[producto], cantidad=cantidad
+                )
+                for producto, cantidad in filas
+            )
 
 
 async def cargar_demo(sessions: async_sessionmaker[AsyncSession], comandos: Comandos) -> int:
     await cargar_referencia(sessions)
+    await cargar_catalogos(sessions)
     personas = await personas_demo(sessions)
     codigos = [c[0] for c in CLIENTES]
     async with sessions() as s:
         consulta = select(m.Cliente.id).where(m.Cliente.codigo_cliente.in_(codigos)).order_by(m.Cliente.id)
         cliente_ids = list(await s.scalars(consulta))
     total = PENDIENTES_POR_TIPO * len(TipoPendiente)
+    # Created one after another, so that on a fresh database demo pendiente n has id n + 1 (the README and
+    # docs examples name pendientes by id); then moved to their states concurrently.
+    ids = [await _crear_pendiente(comandos, personas, n, cliente_ids) for n in range(total)]
     limite = asyncio.Semaphore(8)
 
     async def uno(n: int) -> None:
         async with limite:
-            await _sembrar_pendiente(sessions, comandos, personas, n, cliente_ids)
+            await _mover_pendiente(sessions, comandos, personas, n, ids[n])
 
     await asyncio.gather(*(uno(n) for n in range(total)))
     log.info("demo data ready: %d pendientes", total)

@@ -485,15 +485,36 @@ def test_app_services_run_the_project_image(compose: dict[str, Any]) -> None:
     assert "describe_task_queue" in json.dumps(services["worker"]["healthcheck"]["test"])
 
 
+def dockerfile_env() -> dict[str, str]:
+    """ENV of the Dockerfile, in both forms (`ENV A=1 B=2` and `ENV A 1`); later ones win."""
+    env: dict[str, str] = {}
+    for instruction, arguments in dockerfile_instructions():
+        if instruction != "ENV":
+            continue
+        if "=" not in arguments.split(" ", 1)[0]:
+            name, _, value = arguments.partition(" ")
+            env[name] = value.strip().strip('"')
+            continue
+        for pair in re.findall(r'(\w+)=("[^"]*"|\S+)', arguments):
+            env[pair[0]] = pair[1].strip('"')
+    return env
+
+
+def runtime_user() -> str:
+    users = [arguments for instruction, arguments in dockerfile_instructions() if instruction == "USER"]
+    assert users, "the Dockerfile sets no USER"
+    return users[-1].split(":", 1)[0]
+
+
 def test_dockerfile() -> None:
     instructions = dockerfile_instructions()
     froms = [arguments for instruction, arguments in instructions if instruction == "FROM"]
     assert froms == ["python:3.11-slim"]
     runs = " ".join(arguments for instruction, arguments in instructions if instruction == "RUN")
     assert re.search(r"\bpip install \.(\s|$)", runs), "installs the project with pip"
+    assert "pip install -e" not in runs and "--editable" not in runs, "a real install, not an editable one"
     assert "[dev]" not in runs and "pytest" not in runs, "no dev dependencies in the image"
-    users = [arguments for instruction, arguments in instructions if instruction == "USER"]
-    assert users and users[-1] not in ("root", "0"), "runs as a non-root user"
+    assert runtime_user() not in ("root", "0"), "runs as a non-root user"
     assert dockerfile_cmd() == [
         "uvicorn",
         "api.main:app",
@@ -503,6 +524,44 @@ def test_dockerfile() -> None:
         "--port",
         "8000",
     ]
+
+
+def test_the_image_runs_the_installed_package_not_a_source_tree() -> None:
+    """The processes import api, worker and db from site-packages: no source is copied into the image
+    and the working directory is not the import root (tests/deploy/test_instalado.py runs such a copy)."""
+    instructions = dockerfile_instructions()
+    copies = [arguments for instruction, arguments in instructions if instruction in ("COPY", "ADD")]
+    assert copies == [], f"the image copies files in: {copies}"
+    runs = [arguments for instruction, arguments in instructions if instruction == "RUN"]
+    install = next(run for run in runs if re.search(r"\bpip install \.(\s|$)", run))
+    assert "--mount=type=bind" in install, "the source is only mounted while it is installed"
+    workdirs = [arguments for instruction, arguments in instructions if instruction == "WORKDIR"]
+    assert workdirs and workdirs[-1] not in ("/src", "/app"), "the working directory holds no source"
+    assert "PYTHONPATH" not in dockerfile_env()
+
+
+def test_uploads_have_a_writable_persistent_place(compose: dict[str, Any]) -> None:
+    """Note images go to UPLOADS_DIR: a directory the image creates and gives to its runtime user, and a
+    named volume the api service mounts there (issue 10: the image could not write them)."""
+    assert "uploads_dir" in Settings.model_fields, "UPLOADS_DIR is the setting the API stores images under"
+    uploads = dockerfile_env().get("UPLOADS_DIR", "")
+    assert uploads.startswith("/") and not uploads.startswith(("/app", "/tmp", "/src")), uploads
+    runs = " && ".join(
+        arguments for instruction, arguments in dockerfile_instructions() if instruction == "RUN"
+    )
+    user = runtime_user()
+    assert re.search(rf"mkdir -p \S*{re.escape(uploads)}(\s|$)", runs), f"{uploads} is not created"
+    owned = re.findall(rf"chown (-R )?{user}(:{user}|:\w+)? (\S+)", runs)
+    assert any(uploads == path or uploads.startswith(path.rstrip("/") + "/") for *_, path in owned), (
+        f"{uploads} is not owned by {user}: {owned}"
+    )
+    mounts = [str(v) for v in compose["services"]["api"].get("volumes", [])]
+    named = [m.split(":")[0] for m in mounts if m.split(":")[1:2] == [uploads]]
+    assert named, f"the api service mounts nothing at {uploads}: {mounts}"
+    assert named[0] in (compose.get("volumes") or {}), "a named volume: the images outlive the container"
+    assert "UPLOADS_DIR" not in environment(compose["services"]["api"]) or (
+        resolved_environment(compose["services"]["api"])["UPLOADS_DIR"] == uploads
+    )
 
 
 def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
