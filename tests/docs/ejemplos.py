@@ -148,6 +148,10 @@ class Entorno:
 def expandir(palabra: str, entorno: Entorno, http: httpx.Client, argumentos: list[str] = ()) -> str:
     def llamada(m: re.Match[str]) -> str:
         nombre, args = m.group(1), m.group(2).split()
+        if nombre == "date":
+            # The docs' dates are relative to today (`$(date -d 7days +%F)`), so they never expire: run the
+            # same GNU date the reader's shell runs.
+            return subprocess.run(["date", *args], capture_output=True, text=True, check=True).stdout.strip()
         if nombre not in entorno.funciones:
             raise EjemploInvalido(f"$({nombre} …) calls no function defined in the docs")
         return llamar(entorno.funciones[nombre], [expandir(a, entorno, http) for a in args], entorno, http)
