@@ -34,7 +34,7 @@ from api.comun.paginacion import Pagina, ParametrosPagina, paginar, parametros_p
 from api.comun.parcial import aplicar, cambios
 from api.comun.respuesta import Respuesta, ok
 from api.comun.tipos import IdRuta
-from api.pendientes.consultas import pendiente_visible
+from api.comun.visibilidad import pendiente_visible
 from db import models as m
 from domain.acciones import ESTADOS_CERRADOS
 from domain.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso

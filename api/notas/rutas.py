@@ -32,6 +32,7 @@ from starlette.types import Message
 from api.comun.deps import SessionDep, SettingsDep, UsuarioActual, UsuarioDep
 from api.comun.parcial import aplicar, cambios
 from api.comun.respuesta import Respuesta, ok
+from api.comun.visibilidad import pendiente_visible, ve_pendiente
 from api.pagos.esquemas import (
     MAX_IMAGENES,
     ImagenIn,
@@ -41,7 +42,6 @@ from api.pagos.esquemas import (
     NotaResponse,
     nombre_empleado,
 )
-from api.pendientes.consultas import pendiente_visible, puede_ver
 from db import models as m
 from domain.errores import DatosInvalidos, ErrorPendientes, NoEncontrado, SinPermiso
 from domain.permisos import Permiso
@@ -467,7 +467,7 @@ async def servir_imagen(
             m.Pendiente.vigente.is_(True),
         )
     )
-    tipos = [tipo for tipo, pendiente in filas if puede_ver(usuario, pendiente)]
+    tipos = [tipo for tipo, pendiente in filas if ve_pendiente(usuario, pendiente)]
     if not tipos or not ruta.is_file():
         raise no_encontrada
     cabeceras = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}

@@ -24,8 +24,8 @@ from api.comun.deps import SessionDep, UsuarioActual, requiere
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar, parametros_pagina
 from api.comun.parcial import cambios
 from api.comun.respuesta import Respuesta, ok
+from api.comun.visibilidad import pendiente_visible, ve_pendiente
 from api.pagos.esquemas import PagoCambios, PagoCrear, PagoResponse, nombre_empleado
-from api.pendientes.consultas import pendiente_visible, puede_ver
 from db import models as m
 from domain.enums import MetodoPago
 from domain.errores import DatosInvalidos, NoEncontrado, SinPermiso
@@ -95,7 +95,7 @@ def _visibles(usuario: UsuarioActual) -> ColumnElement[bool]:
 
 def _puede_ver(usuario: UsuarioActual, pago: m.Pago, pendiente: m.Pendiente) -> bool:
     propio = usuario.empleado_id is not None and pago.empleado_id == usuario.empleado_id
-    return propio or puede_ver(usuario, pendiente)
+    return propio or ve_pendiente(usuario, pendiente)
 
 
 def _response(fila: Any) -> PagoResponse:
