@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from api.comun.deps import ComandosDep, SessionDep, UsuarioActual, UsuarioDep, requiere
 from api.comun.http import (
@@ -256,11 +257,22 @@ OBLIGATORIOS = frozenset({"prioridad", "lugar", "cliente_id"})
 EDITABLES_DOC = "direccion, prioridad, lugar, empresa, fechaPendiente, clienteId"
 
 
+# Names the API spells (a response's fields, the lifecycle's): a 422 names them so, even when sent in
+# snake_case (`estado_tecnico`). Any other unknown name is named as sent.
+NOMBRES_DE_LA_API = frozenset(f.alias or n for n, f in PendienteResponse.model_fields.items()) | CICLO_DE_VIDA
+
+
+def _nombre_de_la_api(campo: str) -> str:
+    camel = to_camel(campo)
+    return camel if camel in NOMBRES_DE_LA_API else campo
+
+
 def _rechazar_ajenos(id: int, cuerpo: EditarPendienteRequest) -> None:
     """Fields outside the editable header are a 422 naming them; the path's own id is tolerated."""
-    for campo, valor in (cuerpo.model_extra or {}).items():
-        if campo == "id" and valor == id:
+    for enviado, valor in (cuerpo.model_extra or {}).items():
+        if enviado == "id" and valor == id:
             continue
+        campo = _nombre_de_la_api(enviado)
         if campo in CICLO_DE_VIDA:
             mensaje = (
                 f"'{campo}' cambia solo con las acciones del ciclo de vida (/api/pendientes/{id}/acciones)"
