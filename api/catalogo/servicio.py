@@ -30,8 +30,7 @@ from api.comun.cierre import exigir_admite
 from api.comun.deps import UsuarioActual
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar
 from api.comun.parcial import aplicar
-from api.comun.visibilidad import exigir, vinculos
-from api.pendientes.consultas import pendiente_visible
+from api.comun.visibilidad import exigir, pendiente_visible, vinculos
 from db import models as m
 from domain.cierre import Anexo
 from domain.errores import Conflicto, DatosInvalidos, NoEncontrado

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.comun.deps import UsuarioActual
-from domain.errores import SinPermiso
+from db import models as m
+from domain.errores import NoEncontrado, SinPermiso
 from domain.visibilidad import ALCANCES, Recurso, Vinculo, vinculos_con_pendiente
 
 
@@ -65,3 +67,20 @@ def filtro(
             continue
         condiciones.append(and_(*(columnas[v] == _identidad(usuario, v) for v in sorted(requisito))))
     return or_(*condiciones) if condiciones else false()
+
+
+def ve_pendiente(usuario: UsuarioActual, fila: m.Pendiente) -> bool:
+    """Per-row form of the pendiente rule, for lists filtered in Python."""
+    enlaces = vinculos(usuario, registrado_por=fila.registrado_por, asignado_a=fila.asignado_a)
+    return puede(usuario, Recurso.PENDIENTE, enlaces)
+
+
+async def pendiente_visible(session: AsyncSession, pendiente_id: int, usuario: UsuarioActual) -> m.Pendiente:
+    """The live row, if it exists and the caller may see it (404 / 403 otherwise): the fetch every
+    feature hanging from a pendiente (notas, pagos, productos, historial, tiempos) starts with."""
+    fila = await session.get(m.Pendiente, pendiente_id, populate_existing=True)
+    if fila is None or not fila.vigente:
+        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
+    enlaces = vinculos(usuario, registrado_por=fila.registrado_por, asignado_a=fila.asignado_a)
+    exigir(usuario, Recurso.PENDIENTE, enlaces)
+    return fila

@@ -14,10 +14,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from api.comun.cierre import exigir_admite
 from api.comun.deps import UsuarioActual
 from api.comun.parcial import aplicar, cambios
-from api.comun.visibilidad import exigir, vinculos
+from api.comun.visibilidad import exigir, pendiente_visible, ve_pendiente, vinculos
 from api.notas.esquemas import MAX_IMAGENES, ImagenIn, ImagenResponse, NotaCambios, NotaCrear, NotaResponse
 from api.pagos.esquemas import nombre_empleado
-from api.pendientes.consultas import pendiente_visible, puede_ver
 from db import models as m
 from domain.cierre import Anexo
 from domain.errores import DatosInvalidos, NoEncontrado, SinPermiso
@@ -313,5 +312,5 @@ async def tipo_de_imagen(session: AsyncSession, archivo: str, usuario: UsuarioAc
             m.Pendiente.vigente.is_(True),
         )
     )
-    tipos = [tipo for tipo, pendiente in filas if puede_ver(usuario, pendiente)]
+    tipos = [tipo for tipo, pendiente in filas if ve_pendiente(usuario, pendiente)]
     return (tipos[0] or "application/octet-stream") if tipos else None

@@ -15,9 +15,8 @@ from api.comun.cierre import exigir_admite
 from api.comun.deps import UsuarioActual
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar
 from api.comun.parcial import cambios
-from api.comun.visibilidad import exigir, filtro, vinculos
+from api.comun.visibilidad import exigir, filtro, pendiente_visible, vinculos
 from api.pagos.esquemas import PagoCambios, PagoCrear, PagoResponse, nombre_empleado
-from api.pendientes.consultas import pendiente_visible
 from db import models as m
 from domain.cierre import Anexo
 from domain.enums import MetodoPago

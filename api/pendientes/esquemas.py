@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -41,7 +40,21 @@ from domain.enums import (
 )
 
 
-class DetalleIn(Camel):
+class Entrada(Camel):
+    """A request body whose refusals name its fields as the API spells them. A field sent by its Python
+    name (`fecha_pendiente`, still accepted) is read under its camelCase name, so a 422 about its value
+    names `fechaPendiente`, like the documentation and every other error."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nombres_de_la_api(cls, datos: Any) -> Any:
+        if not isinstance(datos, dict):
+            return datos
+        alias = {n: f.alias for n, f in cls.model_fields.items() if f.alias and f.alias != n}
+        return {(alias[k] if k in alias and alias[k] not in datos else k): v for k, v in datos.items()}
+
+
+class DetalleIn(Entrada):
     """A type's detail as sent on create: a name it does not have is a 422 naming it, as on edit."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
@@ -81,7 +94,7 @@ DETALLE_POR_TIPO: dict[TipoPendiente, type[DetalleIn]] = {
 }
 
 
-class CrearPendienteRequest(Camel):
+class CrearPendienteRequest(Entrada):
     """A name the create body does not have is a 422 naming it (a typo is never dropped silently)."""
 
     model_config = ConfigDict(
@@ -185,7 +198,8 @@ class CambioResponse(Camel):
     version: int
     estado: EstadoPendiente
     estado_tecnico: EstadoTecnico | None
-    fecha: datetime
+    # In the API's zone like every other timestamp.
+    fecha: FechaHora
 
 
 class AccionesResponse(Camel):
@@ -235,7 +249,7 @@ EstadosTecnicoIn = Annotated[list[EstadoTecnico], BeforeValidator(_a_lista)]
 TiposIn = Annotated[list[TipoPendiente], BeforeValidator(_a_lista)]
 
 
-class FiltroPendienteRequest(Camel):
+class FiltroPendienteRequest(Entrada):
     """Filters of the pendiente list, all optional and combined with AND. Unknown names are a 422, so a
     misspelt filter never silently returns everything."""
 
@@ -308,7 +322,7 @@ class FiltrosResponse(Camel):
     dispositivos: list[TipoDispositivoRecojo]
 
 
-class EditarPendienteRequest(Camel):
+class EditarPendienteRequest(Entrada):
     """Partial edit of the header: only the fields sent change, an explicit null clears a nullable one.
     Any other name is a 422 naming it (lifecycle fields change only through actions)."""
 

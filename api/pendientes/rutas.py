@@ -12,8 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from pydantic.alias_generators import to_camel
 
 from api.comun.deps import ComandosDep, SessionDep, UsuarioActual, UsuarioDep, requiere
 from api.comun.http import (
@@ -29,8 +28,8 @@ from api.comun.http import (
 from api.comun.paginacion import TAMANO_MAXIMO, Pagina, ParametrosPagina
 from api.comun.parcial import cambios
 from api.comun.respuesta import Respuesta, ok
+from api.comun.visibilidad import pendiente_visible
 from api.pendientes.comandos import huella
-from api.pendientes.consultas import leer_pendiente, listar_pendientes, pendiente_visible
 from api.pendientes.esquemas import (
     DETALLE_POR_TIPO,
     AccionRequest,
@@ -40,12 +39,17 @@ from api.pendientes.esquemas import (
     FiltrosResponse,
     PendienteResponse,
 )
+from api.pendientes.servicio import (
+    exigir_cliente_vigente,
+    exigir_empleado_vigente,
+    leer_pendiente,
+    listar_pendientes,
+)
 from contrato.mensajes import DatosPendiente, Edicion, OrdenAccion, OrdenEdicion
-from db import models as m
 from domain import enums
 from domain.edicion import CAMPOS_EDITABLES, PERMISO_EDITAR, PERMISO_ELIMINAR
 from domain.enums import EstadoPendiente, EstadoTecnico
-from domain.errores import DatosInvalidos, NoEncontrado
+from domain.errores import DatosInvalidos
 from domain.permisos import Permiso
 
 router = APIRouter(prefix="/api/pendientes", tags=["pendientes"])
@@ -73,12 +77,6 @@ def _detalle(body: CrearPendienteRequest) -> dict[str, object] | None:
     return detalle.model_dump(mode="json")
 
 
-async def _cliente_vigente(session: AsyncSession, cliente_id: int) -> None:
-    cliente = await session.get(m.Cliente, cliente_id)
-    if cliente is None or not cliente.vigente:
-        raise NoEncontrado(f"cliente {cliente_id} no encontrado", {"campo": "clienteId"})
-
-
 async def _datos_creacion(
     session: SessionDep, body: CrearPendienteRequest, usuario: UsuarioActual
 ) -> DatosPendiente:
@@ -86,18 +84,14 @@ async def _datos_creacion(
         raise DatosInvalidos("un pendiente nace REGISTRADO", {"campo": "estado"})
     if body.estado_tecnico not in (None, EstadoTecnico.OK):
         raise DatosInvalidos("un pendiente nace con estadoTecnico OK", {"campo": "estadoTecnico"})
-    await _cliente_vigente(session, body.cliente_id)
+    await exigir_cliente_vigente(session, body.cliente_id)
     registrador = usuario.empleado_id or body.registrado_por_id
     if registrador is None:
         raise DatosInvalidos(
             "su usuario no está vinculado a un empleado: indique registradoPorId",
             {"campo": "registradoPorId"},
         )
-    activo = await session.scalar(
-        select(m.Empleado.id).where(m.Empleado.id == registrador, m.Empleado.vigente.is_(True))
-    )
-    if activo is None:
-        raise NoEncontrado(f"empleado {registrador} no encontrado", {"campo": "registradoPorId"})
+    await exigir_empleado_vigente(session, registrador, "registradoPorId")
     return DatosPendiente(
         cliente_id=body.cliente_id,
         registrado_por=registrador,
@@ -263,11 +257,22 @@ OBLIGATORIOS = frozenset({"prioridad", "lugar", "cliente_id"})
 EDITABLES_DOC = "direccion, prioridad, lugar, empresa, fechaPendiente, clienteId"
 
 
+# Names the API spells (a response's fields, the lifecycle's): a 422 names them so, even when sent in
+# snake_case (`estado_tecnico`). Any other unknown name is named as sent.
+NOMBRES_DE_LA_API = frozenset(f.alias or n for n, f in PendienteResponse.model_fields.items()) | CICLO_DE_VIDA
+
+
+def _nombre_de_la_api(campo: str) -> str:
+    camel = to_camel(campo)
+    return camel if camel in NOMBRES_DE_LA_API else campo
+
+
 def _rechazar_ajenos(id: int, cuerpo: EditarPendienteRequest) -> None:
     """Fields outside the editable header are a 422 naming them; the path's own id is tolerated."""
-    for campo, valor in (cuerpo.model_extra or {}).items():
-        if campo == "id" and valor == id:
+    for enviado, valor in (cuerpo.model_extra or {}).items():
+        if enviado == "id" and valor == id:
             continue
+        campo = _nombre_de_la_api(enviado)
         if campo in CICLO_DE_VIDA:
             mensaje = (
                 f"'{campo}' cambia solo con las acciones del ciclo de vida (/api/pendientes/{id}/acciones)"
@@ -287,7 +292,7 @@ async def _editar(id, cuerpo, session, comandos, usuario, idempotency_key, if_ma
     await pendiente_visible(session, id, usuario)
     edicion = _edicion(id, cuerpo)
     if edicion.cliente_id is not None:
-        await _cliente_vigente(session, edicion.cliente_id)
+        await exigir_cliente_vigente(session, edicion.cliente_id)
     if edicion.campos:  # an empty body changes nothing and writes no historial
         orden = OrdenEdicion(
             actor=usuario.actor(),
@@ -331,7 +336,7 @@ async def parchar_pendiente(
     return await _editar(id, cuerpo, session, comandos, usuario, idempotency_key, if_match)
 
 
-@router.delete("/{id}", response_model=Respuesta[None], responses=CONFLICTOS)
+@router.api_route("/{id}", response_model=Respuesta[None], responses=CONFLICTOS, methods=["DELETE"])
 async def eliminar_pendiente(
     id: IdPendiente,
     session: SessionDep,

@@ -15,7 +15,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from api.comun.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
 from api.comun.http import ERRORES, IdempotencyKey, IdPendiente, validar, version_esperada
 from api.comun.respuesta import Respuesta, ok
-from api.pendientes.consultas import cambio_por_clave, leer_detalle, leer_pendiente, pendiente_visible
+from api.comun.visibilidad import pendiente_visible
 from api.pendientes.esquemas import (
     AccionesResponse,
     AccionRequest,
@@ -23,8 +23,8 @@ from api.pendientes.esquemas import (
     DetalleResponse,
     PendienteResponse,
 )
+from api.pendientes.servicio import cambio_por_clave, estado_actual, leer_detalle, leer_pendiente
 from contrato.mensajes import EstadoVivo, OrdenAccion, huella_orden
-from db.lectura import detalle_de, hechos_vivos
 from domain.acciones import (
     Accion,
     accion_hacia,
@@ -112,7 +112,7 @@ async def _leer_si_visible(session, pendiente_id: int, usuario: UsuarioActual):
 async def acciones_disponibles(id: IdPendiente, session: SessionDep, usuario: UsuarioDep):
     """Las acciones que el usuario puede hacer ahora sobre este pendiente (los botones de una UI)."""
     fila = await pendiente_visible(session, id, usuario)
-    vivo = EstadoVivo(**hechos_vivos(fila, await detalle_de(session, fila)))
+    vivo = await estado_actual(session, fila)
     permitidas = acciones_permitidas(vivo.situacion(), usuario.actor().a_dominio())
     datos = AccionesResponse(
         id=id, estado=vivo.estado, estado_tecnico=vivo.estado_tecnico, version=vivo.seq, acciones=permitidas
@@ -191,7 +191,7 @@ async def cambiar_estado(
 ):
     """Compatibilidad: se resuelve a la única acción que lleva del estado actual a `nuevoEstado`."""
     fila = await pendiente_visible(session, id, usuario)
-    vivo = EstadoVivo(**hechos_vivos(fila, await detalle_de(session, fila)))
+    vivo = await estado_actual(session, fila)
     accion = _unica(accion_hacia(vivo.situacion(), nuevo_estado), fila.estado, nuevo_estado, vivo, usuario)
     cuerpo = cuerpo or AccionRequest()
     if motivo and not cuerpo.motivo:
@@ -202,7 +202,7 @@ async def cambiar_estado(
 
 async def _estado_tecnico(id, nuevo, cuerpo, usuario, session, comandos, cifrador):
     fila = await pendiente_visible(session, id, usuario)
-    vivo = EstadoVivo(**hechos_vivos(fila, await detalle_de(session, fila)))
+    vivo = await estado_actual(session, fila)
     accion = _unica(accion_tecnica_hacia(vivo.situacion(), nuevo), fila.estado_tecnico, nuevo, vivo, usuario)
     return await _accionar(id, accion, cuerpo, usuario, session, comandos, cifrador)
 

@@ -26,7 +26,7 @@ from api.comun.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, 
 from api.comun.http import CONFLICTOS, IdempotencyKey, IdPendiente, IfMatch, clave_de, version_esperada
 from api.comun.parcial import cambios
 from api.comun.respuesta import Respuesta, ok
-from api.pendientes.consultas import PASSWORD_OCULTA, leer_detalle, pendiente_visible
+from api.comun.visibilidad import pendiente_visible
 from api.pendientes.esquemas import (
     CAMPOS_NO_DETALLE,
     CAMPOS_RED,
@@ -35,9 +35,9 @@ from api.pendientes.esquemas import (
     DetalleRequest,
     DetalleResponse,
 )
+from api.pendientes.servicio import PASSWORD_OCULTA, leer_detalle, tiene_detalle
 from contrato.mensajes import Detalle, OrdenDetalle
 from db import models as m
-from db.lectura import detalle_de
 from domain.edicion import CAMPOS_DETALLE, PERMISOS_DETALLE
 from domain.enums import TipoPendiente
 from domain.errores import Conflicto, DatosInvalidos
@@ -115,7 +115,7 @@ async def _guardar(
     if cuerpo.pendiente_id not in (None, id):
         raise DatosInvalidos(f"pendienteId no es {id}, el pendiente de la ruta", {"campo": "pendienteId"})
     fila = await _del_tipo(session, id, SEGMENTOS[segmento], usuario)
-    existe = await detalle_de(session, fila) is not None
+    existe = await tiene_detalle(session, fila)
     actual = await leer_detalle(session, fila, usuario, cifrador) if existe else None
     _red_sin_cambios(cuerpo, actual, id, segmento)
     valores = _valores(cuerpo, fila.tipo, nuevo=crear and not existe)

@@ -1,14 +1,16 @@
-"""Bodies of tiempos, historial and notificaciones (camelCase, as the original)."""
+"""Bodies of tiempos, historial and notificaciones (camelCase, as the original). Requests are
+`Entrada`s, like the pendiente's own bodies: a 422 names their fields in camelCase."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
 from api.comun.tipos import Camel, FechaHora, Id
+from api.pendientes.esquemas import Entrada
 from domain.enums import EstadoPendiente, EstadoTecnico, NotificationEstado, NotificationTipo
 
 
-class TiempoRequest(Camel):
+class TiempoRequest(Entrada):
     pendiente_id: Id | None = None
     empleado_id: Id | None = None
     hora_inicio: FechaHora | None = None
@@ -27,7 +29,7 @@ class TiempoResponse(Camel):
     minutos: int | None
 
 
-class HistorialRequest(Camel):
+class HistorialRequest(Entrada):
     pendiente_id: Id
     detalles: str = Field(min_length=1, max_length=500)
     # Accepted for old clients only when they state the truth: the caller and the current state.
@@ -49,7 +51,7 @@ class HistorialResponse(Camel):
     fecha_creacion: FechaHora
 
 
-class NotificacionRequest(Camel):
+class NotificacionRequest(Entrada):
     titulo: str | None = Field(default=None, min_length=1, max_length=200)
     mensaje: str | None = Field(default=None, max_length=5000)
     tipo: NotificationTipo | None = None

@@ -1,4 +1,6 @@
-"""Reads served from Postgres (never from workflow queries: lists must work without a worker)."""
+"""Every read and write of the pendientes feature that goes to Postgres: the routes validate, call this
+or the workflow (`comandos.Comandos`), and answer. Reads are served from Postgres, never from workflow
+queries: lists must work without a worker. Who sees what is the rule of domain/visibilidad.py."""
 
 from __future__ import annotations
 
@@ -6,18 +8,20 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from api.comun.deps import UsuarioActual
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar
+from api.comun.visibilidad import exigir, filtro, puede, vinculos
 from api.pendientes.esquemas import DetalleResponse, FiltroPendienteRequest, PendienteResponse
+from contrato.mensajes import EstadoVivo
 from db import models as m
-from db.lectura import detalle_de
+from db.lectura import detalle_de, hechos_vivos
 from domain.enums import EstadoPendiente, PrioridadPendiente
-from domain.errores import DatosInvalidos, NoEncontrado, SinPermiso
-from domain.permisos import Permiso
+from domain.errores import DatosInvalidos, NoEncontrado
+from domain.visibilidad import Recurso, Vinculo
 from domain.zona import LIMA
 from infra.seguridad import Cifrador
 
@@ -33,34 +37,37 @@ def _nombre(empleado: m.Empleado | None) -> str | None:
     return " ".join(p for p in (empleado.nombre, empleado.apellido_paterno) if p)
 
 
-def puede_ver(usuario: UsuarioActual, fila: m.Pendiente) -> bool:
-    """VER_TODOS sees everything; VER_DETALLE sees what the caller registered or is assigned to."""
-    if usuario.tiene(Permiso.VER_TODOS):
-        return True
-    propio = usuario.empleado_id is not None and usuario.empleado_id in (fila.registrado_por, fila.asignado_a)
-    return usuario.tiene(Permiso.VER_DETALLE) and propio
+def _vinculos(usuario: UsuarioActual, fila: m.Pendiente) -> set[Vinculo]:
+    return vinculos(usuario, registrado_por=fila.registrado_por, asignado_a=fila.asignado_a)
 
 
-def _no_visible() -> SinPermiso:
-    return SinPermiso(
-        "solo puede ver sus propios pendientes (VER_DETALLE) o todos (VER_TODOS)",
-        {"permisos": [Permiso.VER_TODOS, Permiso.VER_DETALLE]},
+# -- Checks the routes make before asking the workflow ----------------------------------------------
+
+
+async def exigir_cliente_vigente(session: AsyncSession, cliente_id: int) -> None:
+    cliente = await session.get(m.Cliente, cliente_id)
+    if cliente is None or not cliente.vigente:
+        raise NoEncontrado(f"cliente {cliente_id} no encontrado", {"campo": "clienteId"})
+
+
+async def exigir_empleado_vigente(session: AsyncSession, empleado_id: int, campo: str) -> None:
+    activo = await session.scalar(
+        select(m.Empleado.id).where(m.Empleado.id == empleado_id, m.Empleado.vigente.is_(True))
     )
+    if activo is None:
+        raise NoEncontrado(f"empleado {empleado_id} no encontrado", {"campo": campo})
 
 
-async def pendiente_visible(session: AsyncSession, pendiente_id: int, usuario: UsuarioActual) -> m.Pendiente:
-    """The live row, if it exists and the caller may see it (404 / 403 otherwise)."""
-    fila = await session.get(m.Pendiente, pendiente_id, populate_existing=True)
-    if fila is None or not fila.vigente:
-        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
-    if not puede_ver(usuario, fila):
-        raise _no_visible()
-    return fila
+async def tiene_detalle(session: AsyncSession, fila: m.Pendiente) -> bool:
+    return await detalle_de(session, fila) is not None
 
 
-def _puede_ver_password(usuario: UsuarioActual, fila: m.Pendiente) -> bool:
-    asignado = usuario.empleado_id is not None and usuario.empleado_id == fila.asignado_a
-    return usuario.tiene(Permiso.CONFIGURAR_PPPOE) or asignado
+async def estado_actual(session: AsyncSession, fila: m.Pendiente) -> EstadoVivo:
+    """The pendiente as the workflow sees it, read from its committed row and detail."""
+    return EstadoVivo(**hechos_vivos(fila, await detalle_de(session, fila)))
+
+
+# -- Reads ------------------------------------------------------------------------------------------
 
 
 async def leer_detalle(
@@ -74,7 +81,8 @@ async def leer_detalle(
     cifrada = getattr(detalle, "pppoe_password_cifrado", None)
     password = None
     if cifrada:
-        password = cifrador.descifrar(cifrada) if _puede_ver_password(usuario, fila) else PASSWORD_OCULTA
+        en_claro = puede(usuario, Recurso.PASSWORD_PPPOE, _vinculos(usuario, fila))
+        password = cifrador.descifrar(cifrada) if en_claro else PASSWORD_OCULTA
     return DetalleResponse(
         **campos,
         id=fila.id,
@@ -129,8 +137,7 @@ async def leer_pendiente(
     encontrado = (await session.execute(consulta)).first()
     if encontrado is None:
         raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
-    if not puede_ver(usuario, encontrado[0]):
-        raise _no_visible()
+    exigir(usuario, Recurso.PENDIENTE, _vinculos(usuario, encontrado[0]))
     return _respuesta(encontrado)
 
 
@@ -138,14 +145,9 @@ async def leer_pendiente(
 
 
 def condicion_visible(usuario: UsuarioActual) -> ColumnElement[bool]:
-    """SQL form of `puede_ver`: a technician's list is the pendientes they registered or hold."""
-    if usuario.tiene(Permiso.VER_TODOS):
-        return true()
-    if not usuario.tiene(Permiso.VER_DETALLE) or usuario.empleado_id is None:
-        return false()
-    return or_(
-        m.Pendiente.registrado_por == usuario.empleado_id, m.Pendiente.asignado_a == usuario.empleado_id
-    )
+    """SQL form of the pendiente rule: a technician's list is the pendientes they registered or hold."""
+    columnas = {Vinculo.REGISTRO: m.Pendiente.registrado_por, Vinculo.ASIGNACION: m.Pendiente.asignado_a}
+    return filtro(usuario, Recurso.PENDIENTE, columnas)
 
 
 def _inicio_del_dia(dia: date) -> datetime:
