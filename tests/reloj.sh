@@ -4,7 +4,7 @@
 # Usage (as root, or with CAP_SYS_TIME), from anywhere:
 #   tests/reloj.sh '<date and time>' <time zone> -- <pytest arguments...>
 # Examples:
-#   tests/reloj.sh '2026-12-16 23:30' America/Lima -- tests/workflows tests/api/test_pendientes.py
+#   tests/reloj.sh '2026-12-16 23:30' America/Lima -- tests/workflows tests/api/pendientes/test_pendientes.py
 #   tests/reloj.sh '2027-03-02 00:00' America/Lima -- tests -q -x
 #   RELOJ_SIMULAR=1 tests/reloj.sh '2026-12-16 23:30' America/Lima -- tests/api -q   # prints, sets nothing
 #

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from tests.acciones.conftest import crear, personas  # noqa: F401
+from tests.api.pendientes.acciones.conftest import crear, personas  # noqa: F401

@@ -42,7 +42,7 @@ def _puerto() -> int:
 async def api(postgres_server_url, settings, tmp_path_factory):
     """`uvicorn api.main:app` on a free port, on a database of its own: the hundreds of failed
     logins sent here from 127.0.0.1 must not count against the other tests' logins from that address.
-    The per-address login limit is lifted (it has tests of its own in tests/identidad): this module
+    The per-address login limit is lifted (it has tests of its own in tests/api/identidad): this module
     measures what the server does with the logins it does evaluate."""
     url = create_database(postgres_server_url, "abuso")
     upgrade(url)

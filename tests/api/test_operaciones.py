@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.acciones.conftest import crear, personas  # noqa: F401 - fixtures used here
+from tests.api.pendientes.acciones.conftest import crear, personas  # noqa: F401 - fixtures used here
 from tests.api.test_superficie import OPERACIONES
 
 LIMA = ZoneInfo("America/Lima")
@@ -244,7 +244,7 @@ ASIGNADO = lambda c: c.pendiente("ASIGNADO")  # noqa: E731
 EN_PROGRESO = lambda c: c.pendiente("EN_PROGRESO")  # noqa: E731
 PENDIENTE_NUEVO = J({"clienteId": "{id}", "tipo": "AVERIA", "lugar": "PUNO", "prioridad": "BAJA"})
 ROL_NUEVO = _nuevo(lambda: {"id": f"r-{_sufijo()}", "nombre": f"Rol {_sufijo()}"})
-# Test modules live under /prueba/: tests/identidad counts the demo menu by that prefix.
+# Test modules live under /prueba/: tests/api/identidad counts the demo menu by that prefix.
 MODULO_NUEVO = _nuevo(lambda: {"nombre": f"Mod {_sufijo()}", "ruta": f"/prueba/{_sufijo()}"})
 SYNC = J({"rolId": "{rol}", "moduloIds": ["{modulo}"]})
 EMPLEADO_NUEVO = J({"nombre": "Ana", "cargoId": "{id}", "fechaIngreso": "2025-01-02"})

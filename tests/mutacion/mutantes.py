@@ -44,13 +44,13 @@ SEGURIDAD_PY = "infra/seguridad.py"
 IDENTIDAD_PY = "db/identidad.py"
 
 # Test folders
-ACCIONES = "tests/acciones"
+ACCIONES = "tests/api/pendientes/acciones"
 API = "tests/api"
-CORE = "tests/pendientes_core"
-IDENTIDAD = "tests/identidad"
-SEGUIMIENTO = "tests/seguimiento"
+CORE = "tests/api/pendientes"
+IDENTIDAD = "tests/api/identidad"
+SEGUIMIENTO = "tests/api/seguimiento"
 WORKFLOWS = "tests/workflows"
-CLIENTES = "tests/clientes"
+CLIENTES = "tests/api/clientes"
 ACTIVIDADES = "tests/activities"
 DIVERGENCIA = "tests/workflows/test_divergencia.py"
 
@@ -187,7 +187,7 @@ DOMINIO: tuple[Mutante, ...] = (
         "_filas((E.EN_PROGRESO, E.PAUSADO), Accion.TERMINAR, E.POR_VALIDAR)",
         "_filas((E.EN_PROGRESO, E.PAUSADO), Accion.TERMINAR, E.FINALIZADO)",
         "terminar leads to POR_VALIDAR (the work is validated before it is closed)",
-        ("tests/acciones/test_tabla.py",),
+        ("tests/api/pendientes/acciones/test_tabla.py",),
     ),
     Mutante(
         "comenzar_desde_pausado",
@@ -195,7 +195,7 @@ DOMINIO: tuple[Mutante, ...] = (
         "_filas((E.ASIGNADO,), Accion.COMENZAR, E.EN_PROGRESO)",
         "_filas((E.ASIGNADO, E.PAUSADO), Accion.COMENZAR, E.EN_PROGRESO)",
         "comenzar only from ASIGNADO (a paused job is continued, not started)",
-        ("tests/acciones/test_tabla.py",),
+        ("tests/api/pendientes/acciones/test_tabla.py",),
     ),
     Mutante(
         "observado_no_se_cancela",
@@ -203,7 +203,7 @@ DOMINIO: tuple[Mutante, ...] = (
         "(E.REGISTRADO, E.ASIGNADO, E.EN_PROGRESO, E.PAUSADO, E.POSTERGADO, E.OBSERVADO),",
         "(E.REGISTRADO, E.ASIGNADO, E.EN_PROGRESO, E.PAUSADO, E.POSTERGADO),",
         "an OBSERVADO pendiente can be cancelled",
-        ("tests/acciones/test_tabla.py",),
+        ("tests/api/pendientes/acciones/test_tabla.py",),
     ),
     Mutante(
         "tecnico_cancela",
@@ -235,7 +235,7 @@ DOMINIO: tuple[Mutante, ...] = (
         "(ET.PENDIENTE_PPPoE_Y_VLAN, Accion.CONFIGURAR_PPPOE, ET.PENDIENTE_VLAN)",
         "(ET.PENDIENTE_PPPoE_Y_VLAN, Accion.CONFIGURAR_PPPOE, ET.OK)",
         "configuring PPPoE while both are pending leaves PENDIENTE_VLAN",
-        ("tests/acciones/test_tabla.py",),
+        ("tests/api/pendientes/acciones/test_tabla.py",),
     ),
     Mutante(
         "pedir_lo_ya_pedido",
@@ -244,7 +244,7 @@ DOMINIO: tuple[Mutante, ...] = (
         "(ET.OK, Accion.PEDIR_PPPOE, ET.PENDIENTE_PPPoE),\n"
         "        (ET.PENDIENTE_PPPoE, Accion.PEDIR_PPPOE, ET.PENDIENTE_PPPoE),",
         "asking again for what is already pending is a 409",
-        ("tests/acciones/test_tabla.py",),
+        ("tests/api/pendientes/acciones/test_tabla.py",),
     ),
     Mutante(
         "red_en_tipo_sin_red",
@@ -504,7 +504,7 @@ DIFUSOR_PY = "api/seguimiento/difusor.py"
 NOTAS_PY = "api/notas/rutas.py"
 NOTAS_SERVICIO_PY = "api/notas/servicio.py"
 ABUSO = "tests/api/test_abuso.py"
-IMAGENES = "tests/pagos_notas/test_imagenes.py"
+IMAGENES = "tests/api/notas/test_imagenes.py"
 
 DISPONIBILIDAD: tuple[Mutante, ...] = (
     Mutante(

@@ -4,7 +4,7 @@ list and the single read agreeing."""
 
 from __future__ import annotations
 
-from tests.clientes.conftest import cuerpo_persona
+from tests.api.clientes.conftest import cuerpo_persona
 
 # Every permission that lets someone read some client (the README's clientes section).
 LECTURA = {"VER_TODOS", "GESTIONAR_CLIENTES", "REGISTRAR_PENDIENTE", "VER_DETALLE", "REGISTRAR_PAGO"}

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.acciones.conftest import LIMA, manana
+from tests.api.pendientes.acciones.conftest import LIMA, manana
 
 
 def url(pendiente_id: int, resto: str = "") -> str:

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from ops.demo import personas_demo
-from tests.clientes.conftest import cuerpo_persona
+from tests.api.clientes.conftest import cuerpo_persona
 from tests.conftest import auth
 
 ESCRITURAS = [("POST", ""), ("PUT", "/{id}"), ("PATCH", "/{id}"), ("DELETE", "/{id}")]

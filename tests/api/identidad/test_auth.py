@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import insert
 
 from db import models as m
 from ops.demo import PASSWORD_DEMO
+from tests.api.identidad.conftest import PASSWORD, nueva_direccion, nuevo_dni
 from tests.conftest import auth
-from tests.identidad.conftest import PASSWORD, nueva_direccion, nuevo_dni
 
 GENERICO = "DNI o contraseña incorrectos"
 # The documented policy (README, Authentication), typed here so a change in infra/seguridad.py

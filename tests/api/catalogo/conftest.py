@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.acciones.conftest import crear, personas  # noqa: F401 - fixtures used by these tests
+from tests.api.pendientes.acciones.conftest import crear, personas  # noqa: F401 - fixtures used by these tests
 from tests.conftest import auth
 
 

@@ -25,7 +25,7 @@ PUBLICAS = {
     ("GET", "/app/app-version/vigentes"),
     ("GET", "/app/app-version/ultima"),
 }
-# WebSocket routes authenticate at the handshake; tests/seguimiento/test_notificaciones.py covers /ws.
+# WebSocket routes authenticate at the handshake; tests/api/seguimiento/test_notificaciones.py covers /ws.
 WEBSOCKETS = {"/ws"}
 # A plausible value per path parameter, so the request reaches the route (not a 404 or 422 on the path).
 VALORES = {"accion": Accion.COMENZAR.value}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.catalogo.conftest import codigo
+from tests.api.catalogo.conftest import codigo
 from tests.conftest import auth
 
 CAMPOS = {"id", "codigoBarra", "nombre", "descripcion", "costoUnitario"}

@@ -13,8 +13,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from db import models as m
+from tests.api.seguimiento.conftest import ESPERA
 from tests.conftest import auth
-from tests.seguimiento.conftest import ESPERA
 
 LIMA = ZoneInfo("America/Lima")
 DEMO = [

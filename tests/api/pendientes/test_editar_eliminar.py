@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from db import models as m
-from tests.acciones.conftest import LIMA
-from tests.pendientes_core.conftest import error
+from tests.api.pendientes.acciones.conftest import LIMA
+from tests.api.pendientes.conftest import error
 
 # Days ahead in Lima, fixed once per run and far from any day boundary: these pendientes cannot become
 # overdue (a `vencer` row bumps the version) while the tests compare versions, at any date and hour.

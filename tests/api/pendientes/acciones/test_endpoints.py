@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from db import models as m
 from infra.temporal import workflow_id
-from tests.acciones.conftest import manana
+from tests.api.pendientes.acciones.conftest import manana
 from tests.conftest import auth
 
 

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from tests.pendientes_core.conftest import error
+from tests.api.pendientes.conftest import error
 
 
 @pytest.mark.parametrize(

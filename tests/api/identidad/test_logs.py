@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
+from tests.api.identidad.conftest import nuevo_dni
 from tests.conftest import auth
-from tests.identidad.conftest import nuevo_dni
 
 
 @pytest.fixture

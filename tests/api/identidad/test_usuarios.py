@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.identidad.conftest import PASSWORD, nuevo_dni
 from tests.conftest import auth
-from tests.identidad.conftest import PASSWORD, nuevo_dni
 
 CAMPOS_USUARIO = {"id", "nombre", "dni", "email", "activo", "rol", "empleado"}
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db import models as m
-from tests.clientes.conftest import cuerpo_persona, nuevo_codigo, nuevo_dni, nuevo_ruc
+from tests.api.clientes.conftest import cuerpo_persona, nuevo_codigo, nuevo_dni, nuevo_ruc
 
 CAMPOS = {
     "id",

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.clientes.conftest import nuevo_ruc
+from tests.api.clientes.conftest import nuevo_ruc
 
 CAMPOS_PAGINA = {
     "content",

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from db import models as m
-from tests.acciones.conftest import crear, personas  # noqa: F401
+from tests.api.pendientes.acciones.conftest import crear, personas  # noqa: F401
 
 
 @pytest.fixture(scope="package", autouse=True)

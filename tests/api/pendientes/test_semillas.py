@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.pendientes_core.conftest import error
+from tests.api.pendientes.conftest import error
 
 # A plain date three months ahead in Lima: the pendiente is not overdue at whatever date the suite runs.
 DIA = datetime.now(ZoneInfo("America/Lima")).date() + timedelta(days=90)

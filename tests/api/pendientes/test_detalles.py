@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from db import models as m
-from tests.pendientes_core.conftest import error
+from tests.api.pendientes.conftest import error
 
 # (path segment, tipo, create body, partial edit, the detail after both)
 TIPOS = [

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db import models as m
-from tests.acciones.conftest import datos_para
+from tests.api.pendientes.acciones.conftest import datos_para
 from tests.conftest import auth
 
 T = "tecnico"  # the assigned technician (first demo technician)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from db import models as m
-from tests.acciones.conftest import LIMA
-from tests.pendientes_core.conftest import error
+from tests.api.pendientes.acciones.conftest import LIMA
+from tests.api.pendientes.conftest import error
 
 
 @dataclass

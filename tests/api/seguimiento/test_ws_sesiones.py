@@ -15,8 +15,8 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from db import models as m
 from infra.seguridad import huella_password
+from tests.api.seguimiento.conftest import ESPERA
 from tests.conftest import auth
-from tests.seguimiento.conftest import ESPERA
 
 PASSWORD = "clave-de-prueba-123"  # the `cuenta` fixture's
 TOKEN_DEJA_DE_VALER = 4401

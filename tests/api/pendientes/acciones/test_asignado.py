@@ -13,7 +13,7 @@ from sqlalchemy import select
 from contrato.mensajes import ActorMsg, OrdenAccion
 from db import models as m
 from infra.temporal import workflow_id
-from tests.acciones.conftest import avanzar, datos_para, manana
+from tests.api.pendientes.acciones.conftest import avanzar, datos_para, manana
 from workflows.pendiente import PendienteWorkflow
 
 # (state where the assigned technician may act, EJECUTAR_TRABAJO action, estado after, estadoTecnico after)
@@ -162,7 +162,7 @@ async def test_por_senal_quien_no_es_el_asignado_queda_rechazado(
 
 
 # The technician releasing themselves over HTTP answers without the pendiente's data (they no longer see
-# it): tests/acciones/test_liberar.py covers that case.
+# it): tests/api/pendientes/acciones/test_liberar.py covers that case.
 POR_HTTP = [
     (rol, *fila)
     for rol in ("tecnico", "administrador")

@@ -11,7 +11,7 @@ from contrato.mensajes import Edicion, OrdenAccion, OrdenEdicion
 from db import models as m
 from domain.errores import Conflicto, SinPermiso
 from infra.temporal import workflow_id
-from tests.acciones.conftest import manana
+from tests.api.pendientes.acciones.conftest import manana
 from workflows import busqueda
 
 

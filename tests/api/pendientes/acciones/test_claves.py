@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from tests.acciones.conftest import manana
+from tests.api.pendientes.acciones.conftest import manana
 
 
 def url(pendiente_id: int, resto: str = "") -> str:
