@@ -20,6 +20,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic.alias_generators import to_camel
+
     from contrato import nombres
     from contrato.mensajes import (
         SISTEMA,
@@ -291,11 +293,10 @@ class PendienteWorkflow:
         if motivo := edicion.motivo_no_editable(self._vivo.estado, orden.actor.permisos):
             raise self._rechazo(*motivo, orden.actor)
         self._verificar_version(orden.version, orden.actor)
-        ajenos = set(orden.edicion.campos) - edicion.CAMPOS_EDITABLES
+        ajenos = sorted(to_camel(c) for c in set(orden.edicion.campos) - edicion.CAMPOS_EDITABLES)
         if ajenos:
-            raise self._rechazo(
-                TipoError.DATOS_INVALIDOS, f"no editables aquí: {', '.join(sorted(ajenos))}", orden.actor
-            )
+            # Named as the API spells them: the API refuses these first, this guards other callers.
+            raise dato_invalido(f"no editables aquí: {', '.join(ajenos)}", ajenos[0])
         if "fecha_pendiente" not in orden.edicion.campos:
             return self._vivo
         # A new schedule starts the overdue clock again.
@@ -344,10 +345,10 @@ class PendienteWorkflow:
             raise self._rechazo(TipoError.BLOQUEADO, "el pendiente ya tiene su detalle", orden.actor)
         if not orden.crear and not self._vivo.tiene_detalle:
             raise self._rechazo(TipoError.NO_ENCONTRADO, "el pendiente aún no tiene detalle", orden.actor)
-        ajenos = set(orden.detalle.campos) - edicion.CAMPOS_DETALLE[self._vivo.tipo]
+        propios = edicion.CAMPOS_DETALLE[self._vivo.tipo]
+        ajenos = sorted(to_camel(c) for c in set(orden.detalle.campos) - propios)
         if ajenos:
-            mensaje = f"un detalle de {self._vivo.tipo} no tiene: {', '.join(sorted(ajenos))}"
-            raise self._rechazo(TipoError.DATOS_INVALIDOS, mensaje, orden.actor)
+            raise dato_invalido(f"un detalle de {self._vivo.tipo} no tiene: {', '.join(ajenos)}", ajenos[0])
         return self._vivo.model_copy(update={"tiene_detalle": True})
 
     @workflow.update(name=nombres.GUARDAR_DETALLE)

@@ -3,7 +3,7 @@ with the original's camelCase names (reference §5.11, §5.12, §5.14).
 
 `...Crear` models are POST bodies; `...Cambios` models are partial PUT bodies: only the fields present
 change, an explicit null clears a nullable field and is refused (422 naming it) on a required one.
-Every body is an `Entrada`: a NUL character, which Postgres text cannot hold, is a 422 naming the field.
+Every body is an `Camel`: a NUL character, which Postgres text cannot hold, is a 422 naming the field.
 
 Money is `Dinero` in, `DineroSalida` out (api/comun/tipos.py: one representation everywhere)."""
 
@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from api.comun.tipos import Camel, Dinero, DineroSalida, FechaHora, Id
-from api.identidad.esquemas import Entrada, Texto
+from api.identidad.esquemas import Texto
 from domain.enums import TipoCatalogo
 
 # Free text in a query string, without the NUL character Postgres refuses.
@@ -41,14 +41,14 @@ CodigoBarra = Annotated[
 # --- Productos -------------------------------------------------------------------------------------
 
 
-class ProductoCrear(Entrada):
+class ProductoCrear(Camel):
     codigo_barra: CodigoBarra = None
     nombre: Texto(255)
     descripcion: Opcional(255) = None
     costo_unitario: Dinero
 
 
-class ProductoCambios(Entrada):
+class ProductoCambios(Camel):
     codigo_barra: CodigoBarra = None
     nombre: Texto(255) | None = None
     descripcion: Opcional(255) = None
@@ -66,7 +66,7 @@ class ProductoResponse(Camel):
 # --- Items of a pendiente --------------------------------------------------------------------------
 
 
-class ItemCrear(Entrada):
+class ItemCrear(Camel):
     """`costoUnitario` defaults to the product's price. A `costoTotal` sent by the client is ignored:
     the server always computes cantidad × costoUnitario."""
 
@@ -77,7 +77,7 @@ class ItemCrear(Entrada):
     costo_unitario: Dinero | None = None
 
 
-class ItemCambios(Entrada):
+class ItemCambios(Camel):
     """Partial. Changing the product without a `costoUnitario` takes the new product's price;
     `pendienteId` may be resent but an item never moves to another pendiente."""
 
@@ -102,13 +102,13 @@ class ItemResponse(Camel):
 # --- Catálogos -------------------------------------------------------------------------------------
 
 
-class CatalogoCrear(Entrada):
+class CatalogoCrear(Camel):
     nombre: Texto(255)
     descripcion: Opcional(255) = None
     tipo: TipoCatalogo | None = None
 
 
-class CatalogoCambios(Entrada):
+class CatalogoCambios(Camel):
     nombre: Texto(255) | None = None
     descripcion: Opcional(255) = None
     tipo: TipoCatalogo | None = None
@@ -121,13 +121,13 @@ class CatalogoResponse(Camel):
     tipo: TipoCatalogo | None
 
 
-class CatalogoProductoCrear(Entrada):
+class CatalogoProductoCrear(Camel):
     catalogo_id: Id
     producto_id: Id
     cantidad: Cantidad = 1
 
 
-class CatalogoProductoCambios(Entrada):
+class CatalogoProductoCambios(Camel):
     catalogo_id: Id | None = None
     producto_id: Id | None = None
     cantidad: Cantidad | None = None
@@ -145,7 +145,7 @@ class CatalogoProductoResponse(Camel):
 # --- App versions ----------------------------------------------------------------------------------
 
 
-class AppVersionCrear(Entrada):
+class AppVersionCrear(Camel):
     """`vigente` is accepted for compatibility and ignored: a published version is always vigente."""
 
     version_code: Texto(20) = Field(description="Número de versión, p. ej. 1.2.0")

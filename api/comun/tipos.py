@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     field_validator,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -110,7 +111,19 @@ class Limpio(BaseModel):
 
 
 class Camel(Limpio):
+    """A body with the API's camelCase names. A field sent by its Python name (`fecha_pendiente`, still
+    accepted as the original did) is read under its camelCase name, so a 422 about its value names
+    `fechaPendiente`, like the documentation and every other error."""
+
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nombres_de_la_api(cls, datos: Any) -> Any:
+        if not isinstance(datos, dict):
+            return datos
+        alias = {n: f.alias for n, f in cls.model_fields.items() if f.alias and f.alias != n}
+        return {(alias[k] if k in alias and alias[k] not in datos else k): v for k, v in datos.items()}
 
 
 def _a_dia(valor: Any) -> Any:

@@ -75,12 +75,16 @@ def ve_pendiente(usuario: UsuarioActual, fila: m.Pendiente) -> bool:
     return puede(usuario, Recurso.PENDIENTE, enlaces)
 
 
-async def pendiente_visible(session: AsyncSession, pendiente_id: int, usuario: UsuarioActual) -> m.Pendiente:
+async def pendiente_visible(
+    session: AsyncSession, pendiente_id: int, usuario: UsuarioActual, campo: str | None = None
+) -> m.Pendiente:
     """The live row, if it exists and the caller may see it (404 / 403 otherwise): the fetch every
-    feature hanging from a pendiente (notas, pagos, productos, historial, tiempos) starts with."""
+    feature hanging from a pendiente (notas, pagos, productos, historial, tiempos) starts with. `campo`:
+    the body field that named the id (`pendienteId`), so the 404 points at it."""
     fila = await session.get(m.Pendiente, pendiente_id, populate_existing=True)
     if fila is None or not fila.vigente:
-        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
+        datos = {"campo": campo, "id": pendiente_id} if campo else {"id": pendiente_id}
+        raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", datos)
     enlaces = vinculos(usuario, registrado_por=fila.registrado_por, asignado_a=fila.asignado_a)
     exigir(usuario, Recurso.PENDIENTE, enlaces)
     return fila

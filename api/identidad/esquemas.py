@@ -43,11 +43,6 @@ def no_nulos(*campos: str) -> Any:
     return field_validator(*campos)(_no_nulo)
 
 
-class Entrada(Camel):
-    """A request body. Like every Camel model, a NUL or a lone surrogate in any text is a 422 naming
-    the field (instead of a database or encoding error)."""
-
-
 def Texto(maximo: int) -> Any:  # noqa: N802 - reads like a type in the models below
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=maximo)]
 
@@ -67,7 +62,7 @@ Permisos = Annotated[
 # --- /auth -----------------------------------------------------------------------------------------
 
 
-class LoginRequest(Entrada):
+class LoginRequest(Camel):
     # Loose on purpose: a malformed DNI gets the same 401 as a wrong one.
     dni: str = Field(min_length=1, max_length=20)
     password: SecretStr = Field(min_length=1, max_length=seguridad.PASSWORD_MAX)
@@ -84,7 +79,7 @@ class LoginResponse(Camel):
     )
 
 
-class CambioPasswordRequest(Entrada):
+class CambioPasswordRequest(Camel):
     password_actual: SecretStr = Field(min_length=1, max_length=seguridad.PASSWORD_MAX)
     password_nueva: Password
 
@@ -92,7 +87,7 @@ class CambioPasswordRequest(Entrada):
 # --- Usuarios --------------------------------------------------------------------------------------
 
 
-class UsuarioCrear(Entrada):
+class UsuarioCrear(Camel):
     nombre: Texto(150)
     dni: Dni
     email: Email
@@ -102,7 +97,7 @@ class UsuarioCrear(Entrada):
     empleado_id: Id | None = None
 
 
-class UsuarioCambios(Entrada):
+class UsuarioCambios(Camel):
     nombre: Texto(150) | None = None
     dni: Dni | None = None
     email: Email | None = None
@@ -138,14 +133,14 @@ class UsuarioResponse(Camel):
 # --- Roles -----------------------------------------------------------------------------------------
 
 
-class RolCrear(Entrada):
+class RolCrear(Camel):
     id: RolId
     nombre: Texto(100)
     permisos: Permisos = []
     descripcion: Annotated[str, Field(max_length=200)] | None = None
 
 
-class RolCambios(Entrada):
+class RolCambios(Camel):
     id: str | None = Field(default=None, description="Inmutable: si viene, debe ser el id de la ruta")
     nombre: Texto(100) | None = None
     permisos: Permisos | None = None
@@ -166,7 +161,7 @@ class RolResponse(Camel):
 Texto255 = Annotated[str, Field(max_length=255)]
 
 
-class ModuloCrear(Entrada):
+class ModuloCrear(Camel):
     nombre: Texto(255)
     descripcion: Texto255 | None = None
     icono: Texto255 | None = None
@@ -180,7 +175,7 @@ class ModuloCrear(Entrada):
         return True if valor is None else valor  # as the original: null means active
 
 
-class ModuloCambios(Entrada):
+class ModuloCambios(Camel):
     nombre: Texto(255) | None = None
     descripcion: Texto255 | None = None
     icono: Texto255 | None = None
@@ -202,7 +197,7 @@ class ModuloResponse(Camel):
     activo: bool
 
 
-class SyncModulosRequest(Entrada):
+class SyncModulosRequest(Camel):
     rol_id: Annotated[str, Field(min_length=1, max_length=50)]
     modulo_ids: Annotated[list[Id], Field(max_length=1000)]
 
@@ -212,7 +207,7 @@ class SyncModulosRequest(Entrada):
 Telefono = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 
 
-class EmpleadoCrear(Entrada):
+class EmpleadoCrear(Camel):
     nombre: Texto(150)
     apellido_paterno: Texto(150) | None = None
     apellido_materno: Texto(150) | None = None
@@ -222,7 +217,7 @@ class EmpleadoCrear(Entrada):
     fecha_ingreso: date
 
 
-class EmpleadoCambios(Entrada):
+class EmpleadoCambios(Camel):
     nombre: Texto(150) | None = None
     apellido_paterno: Texto(150) | None = None
     apellido_materno: Texto(150) | None = None
@@ -246,12 +241,12 @@ class EmpleadoResponse(Camel):
     fecha_ingreso: date
 
 
-class CargoCrear(Entrada):
+class CargoCrear(Camel):
     nombre: Texto(100)
     descripcion: Texto255 | None = None
 
 
-class CargoCambios(Entrada):
+class CargoCambios(Camel):
     nombre: Texto(100) | None = None
     descripcion: Texto255 | None = None
 

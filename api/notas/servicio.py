@@ -72,13 +72,6 @@ def _autor(usuario: UsuarioActual) -> int:
     return usuario.empleado_id
 
 
-async def _pendiente(session: AsyncSession, pendiente_id: int, usuario: UsuarioActual) -> m.Pendiente:
-    try:
-        return await pendiente_visible(session, pendiente_id, usuario)
-    except NoEncontrado as error:
-        raise NoEncontrado(error.mensaje, {"campo": "pendienteId", "id": pendiente_id}) from None
-
-
 def _imagen(img: m.PendienteNotaImagen) -> ImagenResponse:
     return ImagenResponse(id=img.id, nota_id=img.nota_id, url=img.url)
 
@@ -166,7 +159,7 @@ async def _borrar_archivos(session: AsyncSession, uploads_dir: Ruta, urls: list[
 
 async def crear(session: AsyncSession, body: NotaCrear, usuario: UsuarioActual) -> NotaResponse:
     autor = _autor(usuario)
-    pendiente = await _pendiente(session, body.pendiente_id, usuario)
+    pendiente = await pendiente_visible(session, body.pendiente_id, usuario, campo="pendienteId")
     await exigir_admite(session, pendiente, Anexo.NOTA, usuario)
     if body.imagenes:
         await exigir_admite(session, pendiente, Anexo.IMAGEN, usuario)

@@ -149,14 +149,6 @@ def _empleado_de(usuario: UsuarioActual) -> int:
     return usuario.empleado_id
 
 
-async def _pendiente(session: AsyncSession, pendiente_id: int, usuario: UsuarioActual) -> m.Pendiente:
-    """The pendiente named in the body: 404 naming `pendienteId`, or 403 if it is not the caller's."""
-    try:
-        return await pendiente_visible(session, pendiente_id, usuario)
-    except NoEncontrado as error:
-        raise NoEncontrado(error.mensaje, {"campo": "pendienteId", "id": pendiente_id}) from None
-
-
 def _cliente_de(pendiente: m.Pendiente, cliente_id: int | None) -> int:
     if cliente_id is not None and cliente_id != pendiente.cliente_id:
         raise DatosInvalidos(
@@ -217,7 +209,7 @@ async def _pago_vigente(session: AsyncSession, pago_id: int) -> m.Pago:
 
 async def registrar(session: AsyncSession, body: PagoCrear, usuario: UsuarioActual) -> PagoResponse:
     empleado_id = _empleado_de(usuario)
-    pendiente = await _pendiente(session, body.pendiente_id, usuario)
+    pendiente = await pendiente_visible(session, body.pendiente_id, usuario, campo="pendienteId")
     await exigir_admite(session, pendiente, Anexo.PAGO, usuario)
     pago = m.Pago(
         empleado_id=empleado_id,
@@ -250,13 +242,13 @@ async def editar(
     there, so that pendiente must accept payments; both get their historial entry."""
     _empleado_de(usuario)
     pago = await _pago_vigente(session, pago_id)
-    origen = await _pendiente(session, pago.pendiente_id, usuario)
+    origen = await pendiente_visible(session, pago.pendiente_id, usuario, campo="pendienteId")
     _registrador_o_admin(usuario, pago)
     enviados = cambios(body, OBLIGATORIOS)
     enviados.pop("empleado_id", None)
     destino = origen
     if enviados.get("pendiente_id", origen.id) != origen.id:
-        destino = await _pendiente(session, enviados["pendiente_id"], usuario)
+        destino = await pendiente_visible(session, enviados["pendiente_id"], usuario, campo="pendienteId")
         await exigir_admite(session, destino, Anexo.PAGO, usuario)
     nuevos = {
         **enviados,
@@ -281,7 +273,7 @@ async def editar(
 async def anular(session: AsyncSession, pago_id: int, usuario: UsuarioActual) -> None:
     _empleado_de(usuario)
     pago = await _pago_vigente(session, pago_id)
-    pendiente = await _pendiente(session, pago.pendiente_id, usuario)
+    pendiente = await pendiente_visible(session, pago.pendiente_id, usuario, campo="pendienteId")
     _registrador_o_admin(usuario, pago)
     pago.vigente = False
     _anotar(session, pendiente, usuario, "pago_anulado", f"pago {pago.id} anulado: {_resumen(pago)}")

@@ -28,6 +28,7 @@ from api.comun.tipos import (
     Texto,
 )
 from domain.enums import (
+    TIPOS_CON_RED,
     EmpresaPendiente,
     EstadoPendiente,
     EstadoTecnico,
@@ -40,21 +41,7 @@ from domain.enums import (
 )
 
 
-class Entrada(Camel):
-    """A request body whose refusals name its fields as the API spells them. A field sent by its Python
-    name (`fecha_pendiente`, still accepted) is read under its camelCase name, so a 422 about its value
-    names `fechaPendiente`, like the documentation and every other error."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _nombres_de_la_api(cls, datos: Any) -> Any:
-        if not isinstance(datos, dict):
-            return datos
-        alias = {n: f.alias for n, f in cls.model_fields.items() if f.alias and f.alias != n}
-        return {(alias[k] if k in alias and alias[k] not in datos else k): v for k, v in datos.items()}
-
-
-class DetalleIn(Entrada):
+class DetalleIn(Camel):
     """A type's detail as sent on create: a name it does not have is a 422 naming it, as on edit."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
@@ -94,7 +81,7 @@ DETALLE_POR_TIPO: dict[TipoPendiente, type[DetalleIn]] = {
 }
 
 
-class CrearPendienteRequest(Entrada):
+class CrearPendienteRequest(Camel):
     """A name the create body does not have is a 422 naming it (a typo is never dropped silently)."""
 
     model_config = ConfigDict(
@@ -249,7 +236,7 @@ EstadosTecnicoIn = Annotated[list[EstadoTecnico], BeforeValidator(_a_lista)]
 TiposIn = Annotated[list[TipoPendiente], BeforeValidator(_a_lista)]
 
 
-class FiltroPendienteRequest(Entrada):
+class FiltroPendienteRequest(Camel):
     """Filters of the pendiente list, all optional and combined with AND. Unknown names are a 422, so a
     misspelt filter never silently returns everything."""
 
@@ -322,7 +309,7 @@ class FiltrosResponse(Camel):
     dispositivos: list[TipoDispositivoRecojo]
 
 
-class EditarPendienteRequest(Entrada):
+class EditarPendienteRequest(Camel):
     """Partial edit of the header: only the fields sent change, an explicit null clears a nullable one.
     Any other name is a 422 naming it (lifecycle fields change only through actions)."""
 
@@ -390,3 +377,15 @@ CAMPOS_RED = {
 }
 # DetalleRequest fields that are not detail values.
 CAMPOS_NO_DETALLE = frozenset({"pendiente_id", "id", "tipo", *CAMPOS_RED})
+
+
+# The type a detail path names (`/api/pendientes/{id}/averia`, the original's paths).
+SEGMENTOS = {
+    "traslado": TipoPendiente.TRASLADO,
+    "averia": TipoPendiente.AVERIA,
+    "instalacion-internet": TipoPendiente.INSTALACION_INTERNET,
+    "instalacion-camaras": TipoPendiente.INSTALACION_CAMARAS,
+    "recojo-dispositivo": TipoPendiente.RECOJO_DISPOSITIVOS,
+}
+# The network-bearing ones: their PPPoE/VLAN paths (domain.enums.TIPOS_CON_RED).
+SEGMENTOS_RED = {segmento: tipo for segmento, tipo in SEGMENTOS.items() if tipo in TIPOS_CON_RED}

@@ -17,6 +17,7 @@ from api.comun.http import ERRORES, IdempotencyKey, IdPendiente, validar, versio
 from api.comun.respuesta import Respuesta, ok
 from api.comun.visibilidad import pendiente_visible
 from api.pendientes.esquemas import (
+    SEGMENTOS_RED,
     AccionesResponse,
     AccionRequest,
     CambioResponse,
@@ -31,7 +32,7 @@ from domain.acciones import (
     accion_tecnica_hacia,
     acciones_permitidas,
 )
-from domain.enums import EstadoPendiente, EstadoTecnico, TipoPendiente
+from domain.enums import EstadoPendiente, EstadoTecnico
 from domain.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso, datos_conflicto
 
 router = APIRouter(prefix="/api/pendientes", tags=["acciones"])
@@ -311,12 +312,6 @@ async def cancelar_como_persat(
 
 # -- PPPoE / VLAN on the three network-bearing types (original paths, `ppoe` and `¿` aliases) ------
 
-TIPOS_RED = {
-    "traslado": TipoPendiente.TRASLADO,
-    "averia": TipoPendiente.AVERIA,
-    "instalacion-internet": TipoPendiente.INSTALACION_INTERNET,
-}
-
 
 async def _configurar_red(
     id: int,
@@ -329,8 +324,10 @@ async def _configurar_red(
     cifrador: CifradorDep,
 ) -> dict:
     fila = await pendiente_visible(session, id, usuario)
-    if fila.tipo != TIPOS_RED[segmento]:
-        raise Conflicto(f"el pendiente {id} es {fila.tipo}, no {TIPOS_RED[segmento]}", {"tipo": fila.tipo})
+    if fila.tipo != SEGMENTOS_RED[segmento]:
+        raise Conflicto(
+            f"el pendiente {id} es {fila.tipo}, no {SEGMENTOS_RED[segmento]}", {"tipo": fila.tipo}
+        )
     await _accionar(id, accion, cuerpo, usuario, session, comandos, cifrador)
     session.expire_all()
     fila = await pendiente_visible(session, id, usuario)
@@ -393,5 +390,5 @@ def _rutas_red(segmento: str) -> None:
         router.put(f"/{{id}}/{segmento}¿/vlan", response_model=modelo, include_in_schema=False)(vlan)
 
 
-for _segmento in TIPOS_RED:
+for _segmento in SEGMENTOS_RED:
     _rutas_red(_segmento)

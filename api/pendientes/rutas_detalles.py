@@ -31,6 +31,7 @@ from api.pendientes.esquemas import (
     CAMPOS_NO_DETALLE,
     CAMPOS_RED,
     DETALLE_POR_TIPO,
+    SEGMENTOS,
     DetalleConPendienteRequest,
     DetalleRequest,
     DetalleResponse,
@@ -39,19 +40,11 @@ from api.pendientes.servicio import PASSWORD_OCULTA, leer_detalle, tiene_detalle
 from contrato.mensajes import Detalle, OrdenDetalle
 from db import models as m
 from domain.edicion import CAMPOS_DETALLE, PERMISOS_DETALLE
-from domain.enums import TipoPendiente
+from domain.enums import TIPOS_CON_RED, TipoPendiente
 from domain.errores import Conflicto, DatosInvalidos
 
 router = APIRouter(prefix="/api/pendientes", tags=["detalles"])
 
-SEGMENTOS = {
-    "traslado": TipoPendiente.TRASLADO,
-    "averia": TipoPendiente.AVERIA,
-    "instalacion-internet": TipoPendiente.INSTALACION_INTERNET,
-    "instalacion-camaras": TipoPendiente.INSTALACION_CAMARAS,
-    "recojo-dispositivo": TipoPendiente.RECOJO_DISPOSITIVOS,
-}
-TIPOS_RED = frozenset({TipoPendiente.TRASLADO, TipoPendiente.AVERIA, TipoPendiente.INSTALACION_INTERNET})
 # Fields a type's detail cannot lack (traslado: lugarDestino).
 OBLIGATORIOS = {
     tipo: frozenset(c for c, campo in esquema.model_fields.items() if campo.is_required())
@@ -81,7 +74,7 @@ def _red_sin_cambios(cuerpo: DetalleRequest, actual: DetalleResponse | None, id:
         vigente = getattr(actual, visible, None)
         if vigente is not None and str(valor) == str(vigente):
             continue
-        if tipo not in TIPOS_RED:
+        if tipo not in TIPOS_CON_RED:
             raise DatosInvalidos(f"un detalle de {tipo} no tiene '{_alias(campo)}'", {"campo": _alias(campo)})
         ruta = f"/api/pendientes/{id}/{segmento}/{'vlan' if campo == 'vlan' else 'pppoe'}"
         raise DatosInvalidos(f"'{_alias(campo)}' se registra con PUT {ruta}", {"campo": _alias(campo)})

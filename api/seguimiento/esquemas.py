@@ -1,16 +1,15 @@
 """Bodies of tiempos, historial and notificaciones (camelCase, as the original). Requests are
-`Entrada`s, like the pendiente's own bodies: a 422 names their fields in camelCase."""
+`Camel` bodies, like every body: a 422 names their fields in camelCase."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
 from api.comun.tipos import Camel, FechaHora, Id
-from api.pendientes.esquemas import Entrada
 from domain.enums import EstadoPendiente, EstadoTecnico, NotificationEstado, NotificationTipo
 
 
-class TiempoRequest(Entrada):
+class TiempoRequest(Camel):
     pendiente_id: Id | None = None
     empleado_id: Id | None = None
     hora_inicio: FechaHora | None = None
@@ -29,7 +28,7 @@ class TiempoResponse(Camel):
     minutos: int | None
 
 
-class HistorialRequest(Entrada):
+class HistorialRequest(Camel):
     pendiente_id: Id
     detalles: str = Field(min_length=1, max_length=500)
     # Accepted for old clients only when they state the truth: the caller and the current state.
@@ -51,7 +50,7 @@ class HistorialResponse(Camel):
     fecha_creacion: FechaHora
 
 
-class NotificacionRequest(Entrada):
+class NotificacionRequest(Camel):
     titulo: str | None = Field(default=None, min_length=1, max_length=200)
     mensaje: str | None = Field(default=None, max_length=5000)
     tipo: NotificationTipo | None = None

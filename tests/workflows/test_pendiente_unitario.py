@@ -31,9 +31,13 @@ from contrato.mensajes import (
     ActorMsg,
     Cambio,
     DatosPendiente,
+    Detalle,
+    Edicion,
     EstadoVivo,
     InicioPendiente,
     OrdenAccion,
+    OrdenDetalle,
+    OrdenEdicion,
     ResultadoCambio,
 )
 from domain.permisos import Permiso
@@ -400,3 +404,34 @@ async def test_acciones_sin_argumento_para_ops(flujo):
     assert del_tecnico.acciones == []
     de_la_coordinadora = await handle.query(nombres.ACCIONES, COORDINADORA, result_type=AccionesDisponibles)
     assert set(de_la_coordinadora.acciones) == {"asignar", "cancelar", "postergar"}
+
+
+EDITORA = ActorMsg(
+    usuario_id=4,
+    empleado_id=11,
+    nombre="editora",
+    permisos=frozenset({Permiso.EDITAR_PENDIENTE, Permiso.REGISTRAR_PENDIENTE}),
+)
+
+
+async def test_un_campo_ajeno_se_rechaza_nombrado_como_lo_escribe_la_api(flujo):
+    """A caller other than the API (a script, the CLI) that sends a field the workflow does not edit gets
+    the same 422 shape as an HTTP client: `campo` in camelCase, and nothing written."""
+    nuevo, persistencia = flujo
+    handle = await nuevo()
+
+    with pytest.raises(WorkflowUpdateFailedError) as cabecera:
+        orden = OrdenEdicion(actor=EDITORA, edicion=Edicion(campos=["estado_tecnico", "direccion"]))
+        await handle.execute_update(nombres.EDITAR, orden, result_type=EstadoVivo)
+    assert _tipo_de_rechazo(cabecera.value) == "DatosInvalidos"
+    assert cabecera.value.cause.details[0] == {"campo": "estadoTecnico"}
+    assert "estadoTecnico" in cabecera.value.cause.message
+
+    # A device pickup's detail has no fault description.
+    with pytest.raises(WorkflowUpdateFailedError) as detalle:
+        orden = OrdenDetalle(actor=EDITORA, detalle=Detalle(campos=["descripcion_falla"]), crear=False)
+        await handle.execute_update(nombres.GUARDAR_DETALLE, orden, result_type=EstadoVivo)
+    assert _tipo_de_rechazo(detalle.value) == "DatosInvalidos"
+    assert detalle.value.cause.details[0] == {"campo": "descripcionFalla"}
+
+    assert persistencia.cambios == []
