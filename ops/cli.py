@@ -29,7 +29,8 @@ from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.identidad.esquemas import Dni, Email, Entrada, Password, Texto
+from api.comun.tipos import Camel
+from api.identidad.esquemas import Dni, Email, Password, Texto
 from contrato.mensajes import ConfigFlujo, InformeReconciliacion
 from db import identidad
 from db import models as m
@@ -45,7 +46,7 @@ from ops.demo import MODULOS, cargar_modulos
 ROL_ADMIN = "administrador"
 
 
-class AdminNuevo(Entrada):
+class AdminNuevo(Camel):
     dni: Dni
     nombre: Texto(150)
     email: Email
