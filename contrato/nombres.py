@@ -38,3 +38,20 @@ LEER_COMPROMETIDO: Final = "leer_comprometido"
 
 # Activity of ReconciliadorWorkflow.
 RECONCILIAR: Final = "reconciliar"
+
+# Events out (webhooks). RepartidorWorkflow (one, id REPARTIDOR_ID) hands each new event of the outbox to
+# the deliveries; one EntregasWorkflow per (subscription, ordering key) delivers them in order, retrying.
+FLUJO_REPARTIDOR: Final = "RepartidorWorkflow"
+FLUJO_ENTREGAS: Final = "EntregasWorkflow"
+REPARTIDOR_ID: Final = "repartidor"
+# Signal to an EntregasWorkflow: new deliveries are waiting (no payload: the workflow reads Postgres).
+AVISO: Final = "aviso"
+# Activities of the two.
+REPARTIR: Final = "repartir_eventos"
+SIGUIENTE_ENTREGA: Final = "siguiente_entrega"
+ENTREGAR: Final = "entregar"
+
+
+def entregas_id(webhook_id: int, clave: str) -> str:
+    """The id of the EntregasWorkflow of one subscription and one ordering key (`pendiente-12`)."""
+    return f"entregas-{webhook_id}-{clave}"

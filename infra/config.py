@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     update_timeout_seconds: float = Field(default=10.0, gt=0)
     # The reconciler (row vs workflow) runs on a Temporal Schedule this often; 0 turns the schedule off.
     reconciliador_minutos: int = Field(default=10, ge=0)
+    # Webhooks. Private and loopback receivers are refused (SSRF) unless allowed. Unset: allowed except
+    # in production (development and tests deliver to receivers on this machine).
+    webhooks_permitir_privadas: bool | None = None
+    webhook_timeout_segundos: float = Field(default=10.0, gt=0)
+    # A subscription whose every attempt fails for this long is disabled and the administrators told.
+    webhook_desactivar_tras_horas: float = Field(default=72.0, gt=0)
+    # After a rotation the previous secret keeps signing (a second signature) for this long.
+    webhook_gracia_rotacion_horas: float = Field(default=24.0, ge=0)
     # /docs, /redoc and /openapi.json. Unset: served, except in production (there, set it true to serve them).
     api_docs_enabled: bool | None = None
     # Strict-Transport-Security max-age sent in production (which runs behind a TLS proxy); 0: not sent.
@@ -77,6 +85,12 @@ class Settings(BaseSettings):
             if missing:
                 raise ValueError(f"production needs these settings: {', '.join(missing)}")
         return self
+
+    @property
+    def webhooks_a_redes_privadas(self) -> bool:
+        if self.webhooks_permitir_privadas is not None:
+            return self.webhooks_permitir_privadas
+        return self.environment != "production"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -5,6 +5,8 @@ exposes the names for the callers that write `from db import models as m; m.Pend
 from db.models.base import Base, ColumnasComunes, StrEnumType
 from db.models.catalogo import AppVersion, Catalogo, CatalogoProducto, PendienteItem, Producto
 from db.models.clientes import Cliente
+from db.models.etiquetas import Etiqueta, PendienteEtiqueta
+from db.models.eventos import Entrega, Evento, IntentoEntrega, Webhook
 from db.models.identidad import Cargo, ClaveFirma, Empleado, IntentoLogin, Modulo, ModuloRol, Rol, Usuario
 from db.models.notas import PendienteNota, PendienteNotaImagen
 from db.models.operaciones import Reconciliacion
@@ -64,4 +66,12 @@ __all__ = [
     "Pago",
     # operaciones
     "Reconciliacion",
+    # eventos y webhooks
+    "Entrega",
+    "Evento",
+    "IntentoEntrega",
+    "Webhook",
+    # etiquetas
+    "Etiqueta",
+    "PendienteEtiqueta",
 ]

@@ -1,0 +1,89 @@
+"""What the API and the delivery activities share about a webhook: its secret, the Standard Webhooks
+signature of a delivery, and whether a URL may be called at all (SSRF).
+
+Signatures follow https://www.standardwebhooks.com: headers `webhook-id`, `webhook-timestamp` (Unix
+seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with the secret's
+bytes, the secret written `whsec_` + base64). During a rotation both secrets sign, space-separated."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import ipaddress
+import secrets
+import socket
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from standardwebhooks.webhooks import Webhook as Firmante
+
+PREFIJO_SECRETO = "whsec_"
+# Cloud metadata services: never a receiver, whatever the settings (they hand out credentials).
+METADATOS = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "100.100.100.200", "fd00:ec2::254", "168.63.129.16")
+)
+
+
+class DestinoProhibido(ValueError):
+    """A URL that must not be called: its message says why, for the 422 or the delivery log."""
+
+
+def generar_secreto() -> str:
+    return PREFIJO_SECRETO + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def firma(secretos: list[str], evento_id: str, momento: datetime, cuerpo: str) -> str:
+    """The `webhook-signature` header: one `v1,<base64>` per secret (current first), space-separated."""
+    return " ".join(Firmante(s).sign(evento_id, momento, cuerpo) for s in secretos)
+
+
+def cabeceras(secretos: list[str], evento_id: str, momento: datetime, cuerpo: str) -> dict[str, str]:
+    return {
+        "webhook-id": evento_id,
+        "webhook-timestamp": str(int(momento.timestamp())),
+        "webhook-signature": firma(secretos, evento_id, momento, cuerpo),
+        "content-type": "application/json",
+    }
+
+
+def validar_forma(url: str) -> str:
+    """The host of an http(s) URL without credentials in it; DestinoProhibido otherwise."""
+    partes = urlsplit(url)
+    if partes.scheme not in ("http", "https"):
+        raise DestinoProhibido("la URL debe ser http o https")
+    if not partes.hostname:
+        raise DestinoProhibido("la URL no tiene host")
+    if partes.username or partes.password:
+        raise DestinoProhibido("la URL no puede llevar usuario ni contraseña")
+    return partes.hostname
+
+
+def _prohibida(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, permitir_privadas: bool) -> str | None:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip in METADATOS or ip.is_link_local:
+        return "una dirección de enlace local o de metadatos de la nube"
+    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+        return "una dirección que no es de un servidor"
+    if (ip.is_private or ip.is_loopback) and not permitir_privadas:
+        return "una dirección privada o local (no permitida en esta instalación)"
+    return None
+
+
+async def direcciones_permitidas(url: str, permitir_privadas: bool) -> list[str]:
+    """Every address the URL's host resolves to, if all may be called; DestinoProhibido otherwise (a host
+    that resolves to one forbidden address is refused: the resolver may answer it next time)."""
+    host = validar_forma(url)
+    try:
+        literal = ipaddress.ip_address(host)
+        direcciones = [literal]
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except OSError:
+            raise DestinoProhibido(f"el host {host} no resuelve") from None
+        direcciones = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for ip in direcciones:
+        if motivo := _prohibida(ip, permitir_privadas):
+            raise DestinoProhibido(f"el host {host} es {motivo}")
+    return [str(ip) for ip in direcciones]
