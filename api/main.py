@@ -31,6 +31,7 @@ from api.seguimiento import rutas_historial as historial
 from api.seguimiento import rutas_notificaciones as notificaciones
 from api.seguimiento import rutas_tiempos as tiempos
 from api.seguimiento.difusor import Difusor
+from api.webhooks import rutas as webhooks
 from db.engine import make_engine, make_session_factory
 from infra.config import Settings, get_settings
 from infra.seguridad import Cifrador
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
+    rutas += (webhooks,)
     for modulo in rutas:
         app.include_router(modulo.router)
 

@@ -63,7 +63,8 @@ def _prohibida(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, permitir_priva
         ip = ip.ipv4_mapped
     if ip in METADATOS or ip.is_link_local:
         return "una dirección de enlace local o de metadatos de la nube"
-    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+    # IPv6's loopback ::1 lies in the reserved ::/8 block: it is local, judged below.
+    if ip.is_multicast or ip.is_unspecified or (ip.is_reserved and not ip.is_loopback):
         return "una dirección que no es de un servidor"
     if (ip.is_private or ip.is_loopback) and not permitir_privadas:
         return "una dirección privada o local (no permitida en esta instalación)"
