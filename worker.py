@@ -1,4 +1,5 @@
-"""The Temporal worker: runs PendienteWorkflow and its activities. `python -m worker`."""
+"""The Temporal worker: runs PendienteWorkflow, the reconciler and the events-out workflows (the relay and
+the deliveries) with their activities. `python -m worker`."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.entregas import Entregador, Repartidor
 from activities.persistencia import PersistenciaActivities
 from activities.reconciliacion import Reconciliador
 from contrato.mensajes import ConfigFlujo
 from db.engine import make_engine, make_session_factory
 from infra.config import Settings, get_settings
-from infra.temporal import asegurar_reconciliador, connect
+from infra.temporal import asegurar_reconciliador, asegurar_repartidor, connect
+from workflows.entregas import EntregasWorkflow
 from workflows.pendiente import PendienteWorkflow
 from workflows.reconciliador import ReconciliadorWorkflow
+from workflows.repartidor import RepartidorWorkflow
 
 log = logging.getLogger("worker")
 
@@ -28,21 +32,29 @@ def build_worker(
     sessions: async_sessionmaker[AsyncSession],
     task_queue: str,
     flujo: ConfigFlujo | None = None,
+    settings: Settings | None = None,
     **opciones,
 ) -> Worker:
-    """The worker with everything registered; `opciones` go to temporalio's Worker (tests tune caching)."""
+    """The worker with everything registered; `opciones` go to temporalio's Worker (tests tune caching).
+    `settings` carries what deliveries need (the key of the webhook secrets, timeouts); without it they
+    get the defaults and cannot sign, so they retry until a worker that can picks them up."""
     persistencia = PersistenciaActivities(sessions)
     reconciliador = Reconciliador(sessions, client, task_queue, flujo)
+    repartidor = Repartidor(sessions, client, task_queue)
+    entregador = Entregador(sessions, settings or Settings())
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[PendienteWorkflow, ReconciliadorWorkflow],
+        workflows=[PendienteWorkflow, ReconciliadorWorkflow, RepartidorWorkflow, EntregasWorkflow],
         activities=[
             persistencia.registrar_pendiente,
             persistencia.aplicar_cambio,
             persistencia.cargar_actor,
             persistencia.leer_comprometido,
             reconciliador.reconciliar,
+            repartidor.repartir,
+            entregador.siguiente_entrega,
+            entregador.entregar,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
         **opciones,
@@ -53,8 +65,9 @@ async def main(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     client = await connect(settings)
     flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
-    worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo)
+    worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo, settings)
     await asegurar_reconciliador(client, settings.temporal_task_queue, settings.reconciliador_minutos)
+    await asegurar_repartidor(client, settings.temporal_task_queue)
     parar = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -24,6 +24,8 @@ from contrato.mensajes import (
     ResultadoCambio,
 )
 from db import models as m
+from db.eventos import actor as actor_evento
+from db.eventos import registrar_de_pendiente
 from db.identidad import clave_de_firma
 from db.lectura import DETALLES, detalle_de, hechos_vivos
 from domain.acciones import Accion, efecto_de
@@ -31,6 +33,7 @@ from domain.avisos import AVISOS, TECNICO, Aviso
 from domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
 from domain.enums import EstadoPendiente, TipoPendiente
 from domain.errores import TipoError, dato_invalido
+from domain.eventos import POR_ACCION, evento_de_cambio
 from domain.permisos import Permiso
 from infra.seguridad import firma_valida
 
@@ -183,6 +186,8 @@ class PersistenciaActivities:
             )
             if insertado is not None:
                 await self._insertar_detalle(s, inicio)
+                # Only with the insert: a retry that finds the row committed wrote its event then.
+                await _evento(s, "crear", inicio.pendiente_id, inicio.actor)
             return await self._leer(s, inicio.pendiente_id)
 
     async def _insertar_detalle(self, s: AsyncSession, inicio: InicioPendiente) -> None:
@@ -288,6 +293,10 @@ class PersistenciaActivities:
                     huella=cambio.huella,
                 )
             )
+            # After every early return above (a retry of a committed change writes nothing): the event
+            # commits with the change and its historial row, once per seq.
+            motivo = cambio.detalles if cambio.accion in POR_ACCION else None
+            await _evento(s, cambio.accion, cambio.pendiente_id, cambio.actor, motivo, detalles)
         return ResultadoCambio(aplicado=True)
 
     @activity.defn(name=nombres.CARGAR_ACTOR)
@@ -439,3 +448,18 @@ class PersistenciaActivities:
     async def _leer(self, s: AsyncSession, pendiente_id: int) -> EstadoVivo:
         fila = await s.get(m.Pendiente, pendiente_id)
         return estado_vivo(fila, await detalle_de(s, fila))
+
+
+async def _evento(
+    s: AsyncSession,
+    accion: str,
+    pendiente_id: int,
+    actor: ActorMsg,
+    motivo: str | None = None,
+    detalles: str | None = None,
+) -> None:
+    """The outbox row of a pendiente's change (none for a change that reports nothing: a refused signal)."""
+    tipo = evento_de_cambio(accion)
+    if tipo is not None:
+        quien = actor_evento(actor.usuario_id, actor.empleado_id, actor.nombre)
+        await registrar_de_pendiente(s, tipo, pendiente_id, quien, motivo=motivo, detalles=detalles)

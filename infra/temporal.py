@@ -15,9 +15,11 @@ from temporalio.client import (
     SchedulePolicy,
     ScheduleSpec,
     ScheduleUpdate,
+    WorkflowExecutionStatus,
 )
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from contrato import nombres
 from infra.config import Settings
@@ -61,3 +63,38 @@ async def asegurar_reconciliador(client: Client, task_queue: str, minutos: int) 
         await client.create_schedule(PROGRAMA_RECONCILIADOR, programa)
     except ScheduleAlreadyRunningError:
         await handle.update(lambda _: ScheduleUpdate(schedule=programa))
+
+
+async def asegurar_repartidor(client: Client, task_queue: str, id_: str = nombres.REPARTIDOR_ID) -> None:
+    """Start the relay unless it runs. Every worker calls it at start; a second worker finds it running
+    (USE_EXISTING) and does nothing. A relay left on another task queue (the setting changed) is moved."""
+    handle = client.get_workflow_handle(id_)
+    try:
+        descripcion = await handle.describe()
+    except RPCError as error:
+        if error.status is not RPCStatusCode.NOT_FOUND:
+            raise
+    else:
+        if descripcion.status is WorkflowExecutionStatus.RUNNING and descripcion.task_queue != task_queue:
+            with contextlib.suppress(RPCError):  # it ended meanwhile
+                await handle.terminate(reason=f"el repartidor pasa a la cola {task_queue}")
+    await client.start_workflow(
+        nombres.FLUJO_REPARTIDOR,
+        id=id_,
+        task_queue=task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        static_summary="reparte los eventos nuevos a los webhooks",
+    )
+
+
+async def avisar_entregas(client: Client, task_queue: str, webhook_id: int, clave: str) -> None:
+    """Wake the deliveries of one subscription and ordering key, starting their workflow if it ended
+    (signal-with-start). Call it AFTER committing what it must find (a redelivery set to PENDIENTE)."""
+    await client.start_workflow(
+        nombres.FLUJO_ENTREGAS,
+        args=[webhook_id, clave],
+        id=nombres.entregas_id(webhook_id, clave),
+        task_queue=task_queue,
+        start_signal=nombres.AVISO,
+    )

@@ -95,11 +95,11 @@ async def sessions(settings):
 
 
 @pytest.fixture(scope="session")
-async def worker(temporal_env, sessions):
+async def worker(temporal_env, sessions, settings):
     """The real worker (workflow + activities) polling the test task queue for the whole session."""
     from worker import build_worker
 
-    async with build_worker(temporal_env.client, sessions, TASK_QUEUE) as w:
+    async with build_worker(temporal_env.client, sessions, TASK_QUEUE, settings=settings) as w:
         yield w
 
 

@@ -72,23 +72,23 @@ async def obtener_cliente(id: IdCliente, usuario: LectorDep, session: SessionDep
 
 
 @router.post("", status_code=201, response_model=Respuesta[ClienteResponse], responses=ERRORES)
-async def crear_cliente(body: ClienteCrear, _: GestorDep, session: SessionDep):
+async def crear_cliente(body: ClienteCrear, usuario: GestorDep, session: SessionDep):
     """Alta de un cliente vigente; sin codigoCliente se genera CLI000123."""
-    cliente = await servicio.crear(session, body.model_dump())
+    cliente = await servicio.crear(session, body.model_dump(), usuario)
     return ok(respuesta(cliente), "Cliente creado correctamente", 201)
 
 
 @router.put("/{id}", response_model=Respuesta[ClienteResponse], responses=ERRORES)
 @router.patch("/{id}", response_model=Respuesta[ClienteResponse], responses=ERRORES)
-async def editar_cliente(id: IdCliente, body: ClienteCambios, _: GestorDep, session: SessionDep):
+async def editar_cliente(id: IdCliente, body: ClienteCambios, usuario: GestorDep, session: SessionDep):
     """Cambio parcial: solo cambian los campos enviados; null borra un campo opcional. El documento se
     valida con los valores resultantes (p. ej. cambiar tipoDocumento a RUC exige un número de RUC)."""
-    cliente = await servicio.editar(session, id, cambios(body, OBLIGATORIOS))
+    cliente = await servicio.editar(session, id, cambios(body, OBLIGATORIOS), usuario)
     return ok(respuesta(cliente), "Cliente actualizado correctamente")
 
 
 @router.delete("/{id}", response_model=Respuesta[None], responses=ERRORES)
-async def eliminar_cliente(id: IdCliente, _: GestorDep, session: SessionDep):
+async def eliminar_cliente(id: IdCliente, usuario: GestorDep, session: SessionDep):
     """Baja lógica; 409 mientras tenga pendientes abiertos (ni FINALIZADO ni CANCELADO)."""
-    await servicio.eliminar(session, id)
+    await servicio.eliminar(session, id, usuario)
     return ok(None, "Cliente eliminado correctamente")

@@ -20,8 +20,10 @@ from api.comun.paginacion import Pagina, ParametrosPagina, paginar
 from api.comun.parcial import aplicar
 from api.comun.visibilidad import exigir, filtro, puede, vinculos
 from db import models as m
+from db.eventos import actor, registrar_de_cliente
 from domain.enums import EstadoPendiente, TipoCliente, TipoDocumento
 from domain.errores import Conflicto, NoEncontrado
+from domain.eventos import TipoEvento
 from domain.visibilidad import Recurso, Vinculo
 
 COLUMNAS_ORDEN = {
@@ -164,7 +166,7 @@ async def _conflicto(
     return Conflicto(mensaje, data)
 
 
-async def crear(session: AsyncSession, valores: dict[str, Any]) -> m.Cliente:
+async def crear(session: AsyncSession, valores: dict[str, Any], usuario: UsuarioActual) -> m.Cliente:
     """A new active client; without codigo_cliente one is generated (CLI000123)."""
     valores = valores | {
         "numero_documento": documento_valido(valores["tipo_documento"], valores["numero_documento"])
@@ -179,6 +181,7 @@ async def crear(session: AsyncSession, valores: dict[str, Any]) -> m.Cliente:
         session.add(fila)
         violada = await _violacion(session)
         if violada is None:
+            await _evento(session, TipoEvento.CLIENTE_CREADO, fila.id, usuario)
             await session.commit()
             return fila
         if not (generar and violada == _CODIGO):
@@ -186,7 +189,9 @@ async def crear(session: AsyncSession, valores: dict[str, Any]) -> m.Cliente:
     raise Conflicto("no se pudo generar un codigoCliente libre: indíquelo", {"campo": "codigoCliente"})
 
 
-async def editar(session: AsyncSession, cliente_id: int, valores: dict[str, Any]) -> m.Cliente:
+async def editar(
+    session: AsyncSession, cliente_id: int, valores: dict[str, Any], usuario: UsuarioActual
+) -> m.Cliente:
     """Apply the fields present; the document is checked on the resulting values (changing
     tipo_documento to RUC needs a RUC number)."""
     fila = await cliente(session, cliente_id)
@@ -198,11 +203,12 @@ async def editar(session: AsyncSession, cliente_id: int, valores: dict[str, Any]
     violada = await _violacion(session)
     if violada is not None:
         raise await _conflicto(session, violada, tipo, numero)
+    await _evento(session, TipoEvento.CLIENTE_MODIFICADO, fila.id, usuario)
     await session.commit()
     return fila
 
 
-async def eliminar(session: AsyncSession, cliente_id: int) -> None:
+async def eliminar(session: AsyncSession, cliente_id: int, usuario: UsuarioActual) -> None:
     """Soft; 409 while it has open pendientes (neither FINALIZADO nor CANCELADO)."""
     fila = await cliente(session, cliente_id)
     abiertos = await session.scalar(
@@ -218,4 +224,11 @@ async def eliminar(session: AsyncSession, cliente_id: int) -> None:
             {"pendientesAbiertos": abiertos},
         )
     fila.vigente = False
+    await _evento(session, TipoEvento.CLIENTE_ELIMINADO, fila.id, usuario)
     await session.commit()
+
+
+async def _evento(session: AsyncSession, tipo: TipoEvento, cliente_id: int, usuario: UsuarioActual) -> None:
+    """The outbox row of a client's change, in the same transaction as the change."""
+    quien = actor(usuario.id, usuario.empleado_id, usuario.nombre)
+    await registrar_de_cliente(session, tipo, cliente_id, quien)

@@ -18,8 +18,10 @@ from api.comun.visibilidad import exigir, pendiente_visible, ve_pendiente, vincu
 from api.notas.esquemas import MAX_IMAGENES, ImagenIn, ImagenResponse, NotaCambios, NotaCrear, NotaResponse
 from api.pagos.esquemas import nombre_empleado
 from db import models as m
+from db.eventos import actor, registrar_de_anexo, vista_nota
 from domain.cierre import Anexo
 from domain.errores import DatosInvalidos, NoEncontrado, SinPermiso
+from domain.eventos import TipoEvento
 from domain.visibilidad import Recurso
 from infra import almacen
 from infra.config import Settings
@@ -173,6 +175,7 @@ async def crear(session: AsyncSession, body: NotaCrear, usuario: UsuarioActual) 
     await session.flush()
     if body.imagenes:
         await _sincronizar(session, nota.id, body.imagenes, "imagenes.")
+    await _evento(session, TipoEvento.NOTA_CREADA, nota.id, usuario)
     await session.commit()
     return await _leer(session, nota.id)
 
@@ -204,6 +207,8 @@ async def editar(
     imagenes = enviados.pop("imagenes", None)
     aplicar(nota, enviados)
     quitadas = await _sincronizar(session, nota_id, imagenes, "imagenes.") if imagenes is not None else []
+    if enviados or imagenes is not None:
+        await _evento(session, TipoEvento.NOTA_MODIFICADA, nota_id, usuario)
     await session.commit()
     await _borrar_archivos(session, uploads_dir, quitadas)
     return await _leer(session, nota_id)
@@ -212,7 +217,14 @@ async def editar(
 async def eliminar(session: AsyncSession, nota_id: int, usuario: UsuarioActual) -> None:
     nota = await _cambiable(session, nota_id, usuario)
     nota.vigente = False
+    await _evento(session, TipoEvento.NOTA_ELIMINADA, nota_id, usuario)
     await session.commit()
+
+
+async def _evento(session: AsyncSession, tipo: TipoEvento, nota_id: int, usuario: UsuarioActual) -> None:
+    """The outbox row of a note's change, in the same transaction as the change."""
+    quien = actor(usuario.id, usuario.empleado_id, usuario.nombre)
+    await registrar_de_anexo(session, tipo, "nota", await vista_nota(session, nota_id), quien)
 
 
 # --- Images ----------------------------------------------------------------------------------------
@@ -228,6 +240,7 @@ async def sincronizar_imagenes(
 ) -> list[ImagenResponse]:
     await _cambiable(session, nota_id, usuario, imagenes=True)
     quitadas = await _sincronizar(session, nota_id, body, "")
+    await _evento(session, TipoEvento.NOTA_MODIFICADA, nota_id, usuario)
     await session.commit()
     await _borrar_archivos(session, uploads_dir, quitadas)
     return await _imagenes(session, nota_id)
@@ -284,6 +297,8 @@ async def subir(
             for n, (c, i) in zip(nombres, leidos, strict=True)
         ]
         session.add_all(filas)
+        await session.flush()
+        await _evento(session, TipoEvento.NOTA_MODIFICADA, nota_id, usuario)
         await session.commit()
     except BaseException:
         # Nothing half-done: files written for a failed upload are removed.

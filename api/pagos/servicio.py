@@ -18,9 +18,11 @@ from api.comun.parcial import cambios
 from api.comun.visibilidad import exigir, filtro, pendiente_visible, vinculos
 from api.pagos.esquemas import PagoCambios, PagoCrear, PagoResponse, nombre_empleado
 from db import models as m
+from db.eventos import actor, registrar_de_anexo, vista_pago, vista_pendiente
 from domain.cierre import Anexo
 from domain.enums import MetodoPago
 from domain.errores import DatosInvalidos, NoEncontrado, SinPermiso
+from domain.eventos import TipoEvento
 from domain.visibilidad import Recurso, Vinculo
 from domain.zona import LIMA
 
@@ -223,6 +225,7 @@ async def registrar(session: AsyncSession, body: PagoCrear, usuario: UsuarioActu
     session.add(pago)
     await session.flush()
     _anotar(session, pendiente, usuario, "pago", f"pago {pago.id}: {_resumen(pago)}")
+    await _evento(session, TipoEvento.PAGO_REGISTRADO, pago.id, usuario)
     await session.commit()
     return await leer(session, pago.id, usuario)
 
@@ -266,6 +269,9 @@ async def editar(
         texto = f"pago {pago.id}: " + "; ".join(diferencias)
         for pendiente in {origen.id: origen, destino.id: destino}.values():
             _anotar(session, pendiente, usuario, "pago_editado", texto)
+        # Moved to another pendiente: the one it left is named too.
+        anterior = await vista_pendiente(session, origen.id) if destino.id != origen.id else None
+        await _evento(session, TipoEvento.PAGO_MODIFICADO, pago.id, usuario, pendienteAnterior=anterior)
         await session.commit()
     return await leer(session, pago_id, usuario)
 
@@ -277,4 +283,13 @@ async def anular(session: AsyncSession, pago_id: int, usuario: UsuarioActual) ->
     _registrador_o_admin(usuario, pago)
     pago.vigente = False
     _anotar(session, pendiente, usuario, "pago_anulado", f"pago {pago.id} anulado: {_resumen(pago)}")
+    await _evento(session, TipoEvento.PAGO_ANULADO, pago.id, usuario)
     await session.commit()
+
+
+async def _evento(
+    session: AsyncSession, tipo: TipoEvento, pago_id: int, usuario: UsuarioActual, **extra: Any
+) -> None:
+    """The outbox row of a payment's change, in the same transaction as the change and its historial."""
+    quien = actor(usuario.id, usuario.empleado_id, usuario.nombre)
+    await registrar_de_anexo(session, tipo, "pago", await vista_pago(session, pago_id), quien, **extra)

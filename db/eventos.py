@@ -1,0 +1,307 @@
+"""Writing events into the outbox and building their payloads.
+
+An event is added to the caller's session, so it commits (or not) with the change it reports and its
+historial row. Its payload shows the records as the API shows them to an administrator (camelCase,
+dates in Lima as ISO strings, money as numbers), built here from the rows: db/ never depends on api/.
+Secrets never enter a payload: the PPPoE password, clear or encrypted, is not read at all."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic.alias_generators import to_camel
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db import models as m
+from db.lectura import DETALLES
+from domain.edicion import CAMPOS_DETALLE
+from domain.enums import TipoPendiente
+from domain.eventos import POR_CAMBIO, TipoEvento
+from domain.zona import LIMA
+
+# Fixed forever: the ids of the events already delivered are derived from it.
+ESPACIO_IDS = uuid.UUID("5b0d3c1e-7a44-4f0e-9d6c-2f1f4a8e6b11")
+PREFIJO_ID = "evt_"
+# The events of a pendiente's own changes (one per seq): their id is derived from (pendiente, seq).
+TIPOS_DE_CAMBIO = frozenset(POR_CAMBIO.values())
+
+# The type-detail values a detail view shows (every type's, null where a type has none), as the API's
+# DetalleResponse: each type's own fields and the VLAN; the PPPoE user as `ppoe`; never the password.
+_CAMPOS_DETALLE = sorted(set().union(*CAMPOS_DETALLE.values()) | {"vlan"})
+
+SISTEMA = {"usuarioId": None, "empleadoId": None, "nombre": "sistema"}
+
+
+def id_evento(pendiente_id: int | None = None, seq: int | None = None) -> str:
+    """`evt_` + 32 hex. For a pendiente's change it is derived from (pendiente, seq), so whatever retries
+    happen the change has one id; any other event gets a random one."""
+    if pendiente_id is not None and seq is not None:
+        return PREFIJO_ID + uuid.uuid5(ESPACIO_IDS, f"pendiente:{pendiente_id}:{seq}").hex
+    return PREFIJO_ID + uuid.uuid4().hex
+
+
+def actor(usuario_id: int | None, empleado_id: int | None, nombre: str) -> dict[str, Any]:
+    """Who made the change, as the payload's `actor` (SISTEMA for the workflow's timers)."""
+    return {"usuarioId": usuario_id, "empleadoId": empleado_id, "nombre": nombre}
+
+
+async def registrar_evento(
+    session: AsyncSession,
+    tipo: TipoEvento,
+    datos: dict[str, Any],
+    *,
+    pendiente_id: int | None = None,
+    cliente_id: int | None = None,
+    seq: int | None = None,
+    evento_id: str | None = None,
+) -> m.Evento:
+    """Add the event to the caller's session (its transaction): it exists only if the change commits."""
+    if evento_id is None:
+        propio = tipo in TIPOS_DE_CAMBIO
+        evento_id = id_evento(pendiente_id if propio else None, seq if propio else None)
+    evento = m.Evento(
+        id=evento_id,
+        tipo=tipo,
+        pendiente_id=pendiente_id,
+        cliente_id=cliente_id,
+        seq=seq,
+        datos=datos,
+    )
+    session.add(evento)
+    await session.flush()
+    return evento
+
+
+# --- Values as the API writes them ------------------------------------------------------------------
+
+
+def _valor(valor: Any) -> Any:
+    if isinstance(valor, datetime):
+        return valor.astimezone(LIMA).isoformat()
+    if isinstance(valor, date):
+        return valor.isoformat()
+    if isinstance(valor, Decimal):
+        return float(valor)
+    if isinstance(valor, Enum):
+        return valor.value
+    return valor
+
+
+def _nombre(empleado: m.Empleado | None) -> str | None:
+    if empleado is None:
+        return None
+    return " ".join(p for p in (empleado.nombre, empleado.apellido_paterno) if p)
+
+
+# --- Views -----------------------------------------------------------------------------------------
+
+
+async def vista_detalle(session: AsyncSession, pendiente: m.Pendiente) -> dict[str, Any] | None:
+    """The type detail as `GET /api/pendientes/{id}/<tipo>` shows it, without `ppoePassword`."""
+    modelo = DETALLES[TipoPendiente(pendiente.tipo)]
+    detalle = await session.scalar(
+        select(modelo).where(modelo.pendiente_id == pendiente.id).execution_options(populate_existing=True)
+    )
+    if detalle is None:
+        return None
+    vista: dict[str, Any] = {"id": pendiente.id, "pendienteId": pendiente.id, "tipo": _valor(pendiente.tipo)}
+    vista |= {to_camel(c): _valor(getattr(detalle, c, None)) for c in _CAMPOS_DETALLE}
+    vista["ppoe"] = getattr(detalle, "pppoe_usuario", None)
+    return vista
+
+
+async def etiquetas_de(session: AsyncSession, pendiente_id: int) -> list[dict[str, Any]]:
+    """The pendiente's live labels, by name."""
+    filas = await session.execute(
+        select(m.Etiqueta.id, m.Etiqueta.nombre)
+        .join(m.PendienteEtiqueta, m.PendienteEtiqueta.etiqueta_id == m.Etiqueta.id)
+        .where(m.PendienteEtiqueta.pendiente_id == pendiente_id, m.Etiqueta.vigente.is_(True))
+        .order_by(func.lower(m.Etiqueta.nombre), m.Etiqueta.id)
+    )
+    return [{"id": i, "nombre": n} for i, n in filas]
+
+
+async def vista_pendiente(session: AsyncSession, pendiente_id: int) -> dict[str, Any] | None:
+    """The pendiente as `GET /api/pendientes/{id}` shows it to an administrator, with its `detalle`,
+    its `etiquetas` and whether it was deleted (`eliminado`: the last view of a deleted one)."""
+    registrador, tecnico = aliased(m.Empleado), aliased(m.Empleado)
+    fila = (
+        await session.execute(
+            select(m.Pendiente, m.Cliente, registrador, tecnico)
+            .join(m.Cliente, m.Cliente.id == m.Pendiente.cliente_id)
+            .join(registrador, registrador.id == m.Pendiente.registrado_por)
+            .outerjoin(tecnico, tecnico.id == m.Pendiente.asignado_a)
+            .where(m.Pendiente.id == pendiente_id)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if fila is None:
+        return None
+    p, cliente, reg, tec = fila
+    return {
+        "id": p.id,
+        "fechaCreacion": _valor(p.fecha_creacion),
+        "fechaPendiente": _valor(p.fecha_pendiente),
+        "idEmpleadoRegistro": p.registrado_por,
+        "registradoPor": _nombre(reg),
+        "idEmpleadoAsignado": p.asignado_a,
+        "asignadoA": _nombre(tec),
+        "estado": _valor(p.estado),
+        "estadoTecnico": _valor(p.estado_tecnico),
+        "empresa": _valor(p.empresa),
+        "lugar": _valor(p.lugar),
+        "prioridad": _valor(p.prioridad),
+        "tipo": _valor(p.tipo),
+        "direccion": p.direccion,
+        "idCliente": cliente.id,
+        "cliente": cliente.nombre,
+        "codCliente": cliente.codigo_cliente,
+        "celularCliente": cliente.telefono,
+        "vencido": p.vencido,
+        "version": p.seq,
+        "eliminado": not p.vigente,
+        "detalle": await vista_detalle(session, p),
+        "etiquetas": await etiquetas_de(session, p.id),
+    }
+
+
+async def vista_pago(session: AsyncSession, pago_id: int) -> dict[str, Any] | None:
+    """The payment as `GET /api/pagos/{id}` shows it (`eliminado` once annulled)."""
+    fila = (
+        await session.execute(
+            select(m.Pago, m.Empleado, m.Cliente)
+            .join(m.Empleado, m.Empleado.id == m.Pago.empleado_id)
+            .join(m.Cliente, m.Cliente.id == m.Pago.cliente_id)
+            .where(m.Pago.id == pago_id)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if fila is None:
+        return None
+    pago, empleado, cliente = fila
+    return {
+        "id": pago.id,
+        "empleadoId": pago.empleado_id,
+        "empleadoNombre": _nombre(empleado),
+        "clienteId": pago.cliente_id,
+        "clienteNombre": cliente.nombre,
+        "pendienteId": pago.pendiente_id,
+        "monto": _valor(pago.monto),
+        "fechaPago": _valor(pago.fecha_pago),
+        "metodoPago": _valor(pago.metodo_pago),
+        "referencia": pago.referencia,
+        "eliminado": not pago.vigente,
+    }
+
+
+async def vista_nota(session: AsyncSession, nota_id: int) -> dict[str, Any] | None:
+    """The note as `GET /api/notas/{id}` shows it, with its images (`eliminado` once deleted)."""
+    fila = (
+        await session.execute(
+            select(m.PendienteNota, m.Empleado)
+            .join(m.Empleado, m.Empleado.id == m.PendienteNota.empleado_id)
+            .where(m.PendienteNota.id == nota_id)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if fila is None:
+        return None
+    nota, empleado = fila
+    imagenes = await session.execute(
+        select(m.PendienteNotaImagen.id, m.PendienteNotaImagen.url)
+        .where(m.PendienteNotaImagen.nota_id == nota_id)
+        .order_by(m.PendienteNotaImagen.id)
+    )
+    return {
+        "id": nota.id,
+        "pendienteId": nota.pendiente_id,
+        "empleadoId": nota.empleado_id,
+        "empleadoNombre": _nombre(empleado),
+        "nota": nota.nota,
+        "estadoPendiente": _valor(nota.estado_pendiente),
+        "fechaCreacion": _valor(nota.fecha_creacion),
+        "imagenes": [{"id": i, "notaId": nota_id, "url": u} for i, u in imagenes],
+        "eliminado": not nota.vigente,
+    }
+
+
+_CAMPOS_CLIENTE = (
+    "id",
+    "tipo_cliente",
+    "nombre",
+    "tipo_documento",
+    "numero_documento",
+    "codigo_cliente",
+    "direccion",
+    "telefono",
+    "email",
+    "contacto_representante",
+    "fecha_creacion",
+    "fecha_modificacion",
+)
+
+
+async def vista_cliente(session: AsyncSession, cliente_id: int) -> dict[str, Any] | None:
+    """The client as `GET /api/clientes/{id}` shows it (`eliminado` once deleted)."""
+    cliente = await session.scalar(
+        select(m.Cliente).where(m.Cliente.id == cliente_id).execution_options(populate_existing=True)
+    )
+    if cliente is None:
+        return None
+    vista = {to_camel(c): _valor(getattr(cliente, c)) for c in _CAMPOS_CLIENTE}
+    return vista | {"eliminado": not cliente.vigente}
+
+
+# --- Whole payloads --------------------------------------------------------------------------------
+
+
+async def registrar_de_pendiente(
+    session: AsyncSession,
+    tipo: TipoEvento,
+    pendiente_id: int,
+    quien: dict[str, Any],
+    **extra: Any,
+) -> m.Evento:
+    """A pendiente's own change: `{"pendiente", "actor", ...extra}`, at the pendiente's seq."""
+    vista = await vista_pendiente(session, pendiente_id)
+    datos = {"pendiente": vista, "actor": quien} | {k: v for k, v in extra.items() if v is not None}
+    return await registrar_evento(
+        session, tipo, datos, pendiente_id=pendiente_id, cliente_id=vista["idCliente"], seq=vista["version"]
+    )
+
+
+async def registrar_de_anexo(
+    session: AsyncSession,
+    tipo: TipoEvento,
+    clave: str,
+    vista: dict[str, Any],
+    quien: dict[str, Any],
+    **extra: Any,
+) -> m.Evento:
+    """A change of something hanging from a pendiente (a pago, a nota): `{clave: vista, "pendiente",
+    "actor", ...extra}`, at the pendiente's current seq (its own change did not move it)."""
+    pendiente = await vista_pendiente(session, vista["pendienteId"])
+    datos = {clave: vista, "pendiente": pendiente, "actor": quien} | {
+        k: v for k, v in extra.items() if v is not None
+    }
+    return await registrar_evento(
+        session,
+        tipo,
+        datos,
+        pendiente_id=pendiente["id"],
+        cliente_id=pendiente["idCliente"],
+        seq=pendiente["version"],
+    )
+
+
+async def registrar_de_cliente(
+    session: AsyncSession, tipo: TipoEvento, cliente_id: int, quien: dict[str, Any]
+) -> m.Evento:
+    vista = await vista_cliente(session, cliente_id)
+    return await registrar_evento(session, tipo, {"cliente": vista, "actor": quien}, cliente_id=cliente_id)

@@ -1,0 +1,88 @@
+"""EntregasWorkflow: the deliveries of one subscription and one ordering key (the events of one
+pendiente, or of one client), one at a time, in event order. A failed delivery is retried along the
+ladder (domain.eventos.ESCALERA, with jitter) with durable timers, and the key's later deliveries wait
+for it: a receiver sees a pendiente's events in seq order. Other keys have their own workflows, so one
+pendiente stuck on retries does not hold back another.
+
+It keeps nothing but the attempt count of the delivery in hand: what is waiting is read from Postgres
+(SIGUIENTE_ENTREGA), so a wake-up (AVISO) carries no data and a duplicate one costs a read. With nothing
+left it waits a little for a wake-up and ends; the next event starts it again (signal-with-start)."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from contrato import nombres
+    from contrato.entregas import ClaveEntregas, Desenlace, OrdenEntrega, ResultadoEntrega
+
+# With nothing to deliver, how long the workflow stays for another event before it ends.
+ESPERA_AVISO = timedelta(minutes=1)
+# Deliveries per run before continuing as new (each retry adds a timer and an activity to the history).
+ENTREGAS_POR_EJECUCION = 200
+# Infrastructure failures only (Postgres down, the worker lost): a receiver's failure is a result, and
+# its retries follow the ladder in the workflow, never this policy.
+REINTENTOS_INFRA = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+
+
+@workflow.defn(name=nombres.FLUJO_ENTREGAS)
+class EntregasWorkflow:
+    def __init__(self) -> None:
+        self._avisos = 0
+
+    @workflow.signal(name=nombres.AVISO)
+    def aviso(self) -> None:
+        self._avisos += 1
+
+    @workflow.run
+    async def run(self, webhook_id: int, clave: str) -> int:
+        cola = ClaveEntregas(webhook_id=webhook_id, clave=clave)
+        hechas = 0
+        while True:
+            visto = self._avisos
+            entrega_id = await workflow.execute_activity(
+                nombres.SIGUIENTE_ENTREGA,
+                cola,
+                result_type=int | None,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=REINTENTOS_INFRA,
+            )
+            if entrega_id is None:
+                if await self._aviso_despues_de(visto):
+                    continue
+                # A wake-up arriving while this completes fails the completion: Temporal hands the task
+                # back with the signal, and the replayed loop finds it and reads Postgres again.
+                return hechas
+            await self._entregar(entrega_id)
+            hechas += 1
+            if hechas >= ENTREGAS_POR_EJECUCION or workflow.info().is_continue_as_new_suggested():
+                workflow.continue_as_new(args=[webhook_id, clave])
+
+    async def _aviso_despues_de(self, visto: int) -> bool:
+        """Whether a wake-up came after `visto` within ESPERA_AVISO."""
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(lambda: self._avisos > visto, timeout=ESPERA_AVISO)
+        return self._avisos > visto
+
+    async def _entregar(self, entrega_id: int) -> None:
+        """Attempt one delivery until it is settled: delivered, failed for good, or discarded."""
+        intento = 1
+        while True:
+            workflow.set_current_details(f"entrega {entrega_id}: intento {intento}")
+            resultado = await workflow.execute_activity(
+                nombres.ENTREGAR,
+                OrdenEntrega(entrega_id=entrega_id, intento=intento),
+                result_type=ResultadoEntrega,
+                # The HTTP timeout is a setting (10 s by default); this only bounds a lost worker.
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=REINTENTOS_INFRA,
+            )
+            if resultado.estado != Desenlace.REINTENTAR:
+                return
+            espera = timedelta(seconds=resultado.espera_segundos or 0)
+            await workflow.sleep(espera, summary=f"reintento {intento + 1} de la entrega {entrega_id}")
+            intento += 1
