@@ -51,8 +51,8 @@ _CONFIG = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="for
 
 
 class Filtro(Camel):
-    """Only the events of pendientes of these tipos and lugares (null or absent: any). Events that are
-    not about a pendiente (clientes) pass every filter."""
+    """Only the events of pendientes of these tipos and lugares (null or absent: any). A filter means
+    "pendientes like these": an event about no pendiente (a client's) does not pass it."""
 
     model_config = _CONFIG
 

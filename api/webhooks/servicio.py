@@ -8,7 +8,6 @@ per subscription and ordering key); this module only changes their rows and tell
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from activities.entregas import cuerpo
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar
 from api.comun.parcial import aplicar
 from api.webhooks.esquemas import (
@@ -32,13 +32,12 @@ from api.webhooks.esquemas import (
     PingResultado,
     WebhookResponse,
 )
-from contrato import nombres
 from db import models as m
 from domain.errores import Conflicto, DatosInvalidos, NoDisponible, NoEncontrado
-from domain.eventos import EstadoEntrega, Formato, TipoEvento, persat_evento
-from domain.zona import LIMA
+from domain.eventos import EstadoEntrega, TipoEvento
 from infra.config import Settings
 from infra.seguridad import Cifrador
+from infra.temporal import avisar_entregas
 from infra.webhooks import DestinoProhibido, cabeceras, direcciones_permitidas, generar_secreto
 
 log = logging.getLogger("api.webhooks")
@@ -317,18 +316,6 @@ async def entrega(session: AsyncSession, webhook_id: int, entrega_id: int) -> En
 # --- Redelivery --------------------------------------------------------------------------------------
 
 
-async def avisar_entregas(client: Client, task_queue: str, webhook_id: int, clave: str) -> None:
-    """Wake (or start) the EntregasWorkflow of one subscription and ordering key: it reads Postgres and
-    delivers what is PENDIENTE. Its contract: contrato.nombres (FLUJO_ENTREGAS, entregas_id, AVISO)."""
-    await client.start_workflow(
-        nombres.FLUJO_ENTREGAS,
-        args=[webhook_id, clave],
-        id=nombres.entregas_id(webhook_id, clave),
-        task_queue=task_queue,
-        start_signal=nombres.AVISO,
-    )
-
-
 async def _despertar(client: Client, settings: Settings, webhook_id: int, claves: set[str]) -> None:
     """Wake the engine for every ordering key touched. Postgres already says PENDIENTE; if Temporal does
     not answer, the caller is told to retry (a redelivery is idempotent), never told it is on its way."""
@@ -356,8 +343,9 @@ def _activo(fila: m.Webhook) -> None:
         )
 
 
-# A redelivery starts a fresh retry ladder now; the attempts already made stay in the log.
-_DE_NUEVO = {"estado": EstadoEntrega.PENDIENTE, "intentos": 0, "entregada_en": None}
+# A redelivery is a fresh retry ladder (the EntregasWorkflow counts its own attempts from 1); `intentos`
+# keeps counting, so the attempts already made stay in the log and new ones number after them.
+_DE_NUEVO = {"estado": EstadoEntrega.PENDIENTE, "entregada_en": None}
 
 
 async def reenviar_una(
@@ -403,17 +391,16 @@ async def reenviar_rango(
 # --- Ping --------------------------------------------------------------------------------------------
 
 
-def cuerpo_ping(fila: m.Webhook, evento_id: str, momento: datetime) -> dict[str, Any]:
-    """A `webhook.ping` in the subscription's format: our envelope, or the peer's {eventType, payload}."""
-    datos = {"webhookId": fila.id, "mensaje": "ping de prueba de pendientes"}
-    if fila.formato == Formato.PERSAT:
-        return {"eventType": persat_evento(TipoEvento.WEBHOOK_PING), "payload": datos}
-    return {
-        "id": evento_id,
-        "tipo": TipoEvento.WEBHOOK_PING.value,
-        "fecha": momento.astimezone(LIMA).isoformat(),
-        "datos": datos,
-    }
+def cuerpo_ping(fila: m.Webhook, evento_id: str, momento: datetime) -> str:
+    """A `webhook.ping` as the engine would send an event, in the subscription's format (our envelope or
+    the peer's {eventType, payload}); never stored as an event."""
+    evento = m.Evento(
+        id=evento_id,
+        tipo=TipoEvento.WEBHOOK_PING,
+        fecha=momento,
+        datos={"webhookId": fila.id, "mensaje": "ping de prueba de pendientes"},
+    )
+    return cuerpo(evento, fila.formato)
 
 
 async def _leer_extracto(respuesta_http: httpx.Response) -> str:
@@ -434,7 +421,7 @@ async def ping(
     ahora = await _ahora(session)
     firmantes = secretos(fila, cifrador, ahora)
     evento_id = f"evt_{uuid.uuid4().hex}"
-    cuerpo = json.dumps(cuerpo_ping(fila, evento_id, ahora), separators=(",", ":"), ensure_ascii=False)
+    texto = cuerpo_ping(fila, evento_id, ahora)
     url = fila.url
     await session.rollback()  # no transaction held open while the receiver thinks (expires `fila`)
     inicio = time.monotonic()
@@ -458,11 +445,11 @@ async def ping(
         return resultado(error=f"url no permitida: {error}")
     # In UTC: the signing library replaces the zone with UTC instead of converting (a Lima time would
     # sign a timestamp five hours off the header's).
-    envio = cabeceras(firmantes, evento_id, datetime.now(UTC), cuerpo)
+    envio = cabeceras(firmantes, evento_id, datetime.now(UTC), texto)
     try:
         async with (
             httpx.AsyncClient(timeout=settings.webhook_timeout_segundos, follow_redirects=False) as http,
-            http.stream("POST", url, content=cuerpo.encode(), headers=envio) as r,
+            http.stream("POST", url, content=texto.encode(), headers=envio) as r,
         ):
             extracto = await _leer_extracto(r)
             return resultado(r.status_code, extracto)

@@ -21,6 +21,9 @@ from db import models as m
 
 # Nothing listens on the discard port of loopback: a receiver that is down.
 CAIDO = "http://127.0.0.1:9/webhook"
+# A subscription no real event reaches (a client's event never passes a pendiente filter), so the events
+# other tests write, relayed by the engine meanwhile, never land in a log or a receiver a test counts.
+AISLADO = {"eventos": ["cliente.eliminado"], "filtro": {"tipos": ["AVERIA"]}}
 
 
 def verifica(secreto: str, cabeceras: dict[str, str], cuerpo: bytes) -> bool:

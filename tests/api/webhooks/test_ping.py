@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from tests.api.webhooks.conftest import CAIDO, verifica
+from tests.api.webhooks.conftest import AISLADO, CAIDO, verifica
 
 
 async def ping(http, h, webhook_id: int) -> dict:
@@ -17,7 +17,7 @@ async def ping(http, h, webhook_id: int) -> dict:
 
 
 async def test_ping_firmado_en_el_formato_propio(http, h, suscribir, receptor):
-    webhook = await suscribir(receptor.url)
+    webhook = await suscribir(receptor.url, **AISLADO)
     resultado = await ping(http, h, webhook["id"])
     assert resultado["entregado"] is True and resultado["status"] == 200
     assert resultado["respuesta"] == '{"ok": true}' and resultado["error"] is None
@@ -35,7 +35,7 @@ async def test_ping_firmado_en_el_formato_propio(http, h, suscribir, receptor):
 
 
 async def test_ping_en_formato_persat(http, h, suscribir, receptor):
-    webhook = await suscribir(receptor.url, formato="persat")
+    webhook = await suscribir(receptor.url, formato="persat", **AISLADO)
     await ping(http, h, webhook["id"])
     [(cabeceras, cuerpo)] = receptor.recibidos
     evento = json.loads(cuerpo)
@@ -44,7 +44,7 @@ async def test_ping_en_formato_persat(http, h, suscribir, receptor):
 
 
 async def test_rotacion_firma_con_los_dos_secretos_durante_la_gracia(http, h, suscribir, receptor, settings):
-    webhook = await suscribir(receptor.url)
+    webhook = await suscribir(receptor.url, **AISLADO)
     viejo = webhook["secreto"]
     r = await http.post(f"/api/webhooks/{webhook['id']}/rotar-secreto", headers=h["administrador"])
     assert r.status_code == 200, r.text
@@ -70,7 +70,7 @@ async def test_rotacion_firma_con_los_dos_secretos_durante_la_gracia(http, h, su
 
 async def test_sin_gracia_solo_firma_el_nuevo(http, h, suscribir, receptor, settings, monkeypatch):
     monkeypatch.setattr(settings, "webhook_gracia_rotacion_horas", 0)
-    webhook = await suscribir(receptor.url)
+    webhook = await suscribir(receptor.url, **AISLADO)
     r = await http.post(f"/api/webhooks/{webhook['id']}/rotar-secreto", headers=h["administrador"])
     nuevo = r.json()["data"]["secreto"]
     assert r.json()["data"]["anteriorVenceEn"] is None
@@ -87,7 +87,7 @@ async def test_receptor_caido_es_una_respuesta_no_un_error(http, h, suscribir):
 
 
 async def test_receptor_que_falla_con_respuesta_larga_y_redireccion(http, h, suscribir, receptor):
-    webhook = await suscribir(receptor.url)
+    webhook = await suscribir(receptor.url, **AISLADO)
     receptor.status, receptor.cuerpo = 500, b"x" * 50_000
     resultado = await ping(http, h, webhook["id"])
     assert resultado["entregado"] is False and resultado["status"] == 500
