@@ -99,11 +99,17 @@ class WebhookCambios(Camel):
 OBLIGATORIOS = frozenset({"url", "activo", "formato"})
 
 
+class FiltroResponse(Camel):
+    # Plain strings: an answer shows what is stored, even a value a later version no longer lists.
+    tipos: list[str] | None
+    lugares: list[str] | None
+
+
 class WebhookResponse(Camel):
     id: int
     url: str
-    eventos: list[TipoEvento] | None
-    filtro: Filtro | None
+    eventos: list[str] | None = Field(description="Tipos de evento enviados; null: todos")
+    filtro: FiltroResponse | None
     activo: bool
     motivo_inactivo: str | None
     descripcion: str | None

@@ -27,7 +27,7 @@ from api.comun.parcial import aplicar
 from api.webhooks.esquemas import (
     EntregaDetalle,
     EntregaResponse,
-    Filtro,
+    FiltroResponse,
     IntentoResponse,
     PingResultado,
     WebhookResponse,
@@ -76,7 +76,7 @@ async def _ahora(session: AsyncSession) -> datetime:
 def respuesta(fila: m.Webhook, ahora: datetime | None = None) -> WebhookResponse:
     filtro = None
     if fila.filtro_tipos is not None or fila.filtro_lugares is not None:
-        filtro = Filtro(tipos=fila.filtro_tipos, lugares=fila.filtro_lugares)
+        filtro = FiltroResponse(tipos=fila.filtro_tipos, lugares=fila.filtro_lugares)
     vence = fila.anterior_vence_en
     if vence is not None and ahora is not None and vence <= ahora:
         vence = None  # the grace is over: only the current secret signs
