@@ -9,7 +9,6 @@ it reads, so a workflow woken by the signal never reads before the batch that wo
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -24,15 +23,14 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
-from activities.persistencia import CANAL_NOTIFICACIONES
 from contrato import nombres
 from contrato.entregas import ClaveEntregas, Desenlace, OrdenEntrega, Reparto, ResultadoEntrega
 from db import models as m
+from db.eventos import cuerpo
+from db.models.seguimiento import CANAL_NOTIFICACIONES
 from domain.enums import NotificationTipo
-from domain.eventos import INTENTOS_MAXIMOS, EstadoEntrega, Formato, TipoEvento, espera_antes_del_intento
+from domain.eventos import INTENTOS_MAXIMOS, EstadoEntrega, espera_antes_del_intento
 from domain.permisos import Permiso
-from domain.persat import cuerpo_persat
-from domain.zona import LIMA
 from infra.config import Settings
 from infra.seguridad import Cifrador
 from infra.temporal import avisar_entregas
@@ -77,22 +75,6 @@ def quiere(webhook: m.Webhook, evento: m.Evento) -> bool:
 
 
 # -- What a receiver gets ----------------------------------------------------------------------------
-
-
-def cuerpo(evento: m.Evento, formato: Formato) -> str:
-    """The exact body that is signed and sent."""
-    if formato == Formato.PERSAT:
-        contenido: dict[str, Any] = cuerpo_persat(TipoEvento(evento.tipo), evento.datos)
-    else:
-        contenido = {
-            "id": evento.id,
-            "tipo": str(evento.tipo),
-            "fecha": evento.fecha.astimezone(LIMA).isoformat(),
-            "seq": evento.seq,
-            "pendienteId": evento.pendiente_id,
-            "datos": evento.datos,
-        }
-    return json.dumps(contenido, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 class Repartidor:

@@ -28,6 +28,7 @@ from db.eventos import actor as actor_evento
 from db.eventos import registrar_de_pendiente
 from db.identidad import clave_de_firma
 from db.lectura import DETALLES, detalle_de, hechos_vivos
+from db.models.seguimiento import CANAL_NOTIFICACIONES
 from domain.acciones import Accion, efecto_de
 from domain.avisos import AVISOS, TECNICO, Aviso
 from domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
@@ -41,8 +42,6 @@ MENSAJE_VALOR = "un valor enviado no se puede guardar (caracteres o rango no vá
 MENSAJE_CONFLICTO = "el cambio hace referencia a datos que no existen o choca con datos existentes"
 MENSAJE_INTERNO = "error interno al guardar el cambio"
 MENSAJE_NO_DISPONIBLE = "la base de datos no está disponible"
-# Postgres channel on which new notifications are announced as "<usuario_id>:<notificacion_id>".
-CANAL_NOTIFICACIONES = "notificaciones"
 
 
 def estado_vivo(fila: m.Pendiente, detalle: m.Base | None) -> EstadoVivo:

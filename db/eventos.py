@@ -7,6 +7,7 @@ Secrets never enter a payload: the PPPoE password, clear or encrypted, is not re
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +23,8 @@ from db import models as m
 from db.lectura import DETALLES
 from domain.edicion import CAMPOS_DETALLE
 from domain.enums import TipoPendiente
-from domain.eventos import POR_CAMBIO, TipoEvento
+from domain.eventos import POR_CAMBIO, Formato, TipoEvento
+from domain.persat import cuerpo_persat
 from domain.zona import LIMA
 
 # Fixed forever: the ids of the events already delivered are derived from it.
@@ -305,3 +307,19 @@ async def registrar_de_cliente(
 ) -> m.Evento:
     vista = await vista_cliente(session, cliente_id)
     return await registrar_evento(session, tipo, {"cliente": vista, "actor": quien}, cliente_id=cliente_id)
+
+
+def cuerpo(evento: m.Evento, formato: Formato) -> str:
+    """The exact body that is signed and sent."""
+    if formato == Formato.PERSAT:
+        contenido: dict[str, Any] = cuerpo_persat(TipoEvento(evento.tipo), evento.datos)
+    else:
+        contenido = {
+            "id": evento.id,
+            "tipo": str(evento.tipo),
+            "fecha": evento.fecha.astimezone(LIMA).isoformat(),
+            "seq": evento.seq,
+            "pendienteId": evento.pendiente_id,
+            "datos": evento.datos,
+        }
+    return json.dumps(contenido, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -12,7 +12,7 @@ import base64
 import ipaddress
 import secrets
 import socket
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from standardwebhooks.webhooks import Webhook as Firmante
@@ -34,6 +34,9 @@ def generar_secreto() -> str:
 
 def firma(secretos: list[str], evento_id: str, momento: datetime, cuerpo: str) -> str:
     """The `webhook-signature` header: one `v1,<base64>` per secret (current first), space-separated."""
+    # The library reads the datetime's fields as UTC without converting: hand it UTC, so the signed
+    # timestamp is the one `webhook-timestamp` carries.
+    momento = momento.astimezone(UTC)
     return " ".join(Firmante(s).sign(evento_id, momento, cuerpo) for s in secretos)
 
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 import psycopg
 from fastapi import WebSocket
 
-from activities.persistencia import CANAL_NOTIFICACIONES
+from db.models.seguimiento import CANAL_NOTIFICACIONES
 from infra.config import to_sqlalchemy_url
 
 log = logging.getLogger("pendientes.notificaciones")

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from activities.persistencia import CANAL_NOTIFICACIONES
 from api.comun.deps import UsuarioActual
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar
 from api.comun.parcial import aplicar
 from api.comun.visibilidad import puede, vinculos
 from api.seguimiento.esquemas import HistorialResponse, NotificacionResponse, TiempoResponse
 from db import models as m
+from db.models.seguimiento import CANAL_NOTIFICACIONES
 from domain.enums import NotificationEstado, NotificationTipo
 from domain.errores import Conflicto, DatosInvalidos, NoEncontrado
 from domain.visibilidad import Recurso

@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from activities.entregas import cuerpo
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar
 from api.comun.parcial import aplicar
 from api.webhooks.esquemas import (
@@ -33,6 +32,7 @@ from api.webhooks.esquemas import (
     WebhookResponse,
 )
 from db import models as m
+from db.eventos import cuerpo
 from domain.errores import Conflicto, DatosInvalidos, NoDisponible, NoEncontrado
 from domain.eventos import EstadoEntrega, TipoEvento
 from infra.config import Settings

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from db.models.identidad import Empleado
 
 
+# Postgres NOTIFY channel on which every new notificación is announced ("<usuario_id>:<id>"): the API's
+# WebSocket broadcaster listens on it.
+CANAL_NOTIFICACIONES = "notificaciones"
+
+
 class PendienteTiempo(ColumnasComunes, Base):
     __tablename__ = "pendientes_tiempos"
     __table_args__ = (
