@@ -39,6 +39,8 @@ from infra.webhooks import DestinoProhibido, cabeceras, direcciones_permitidas
 log = logging.getLogger("entregas")
 
 LOTE = 100
+# A run of deliveries in one ENTREGAR activity ends after this long (its start-to-close is 2 minutes).
+SEGUNDOS_POR_RACHA = 20.0
 # Key of the advisory lock between the relay (exclusive) and the readers of the queues (shared).
 CERROJO_REPARTO = 0x656E7472  # "entr"
 RESPUESTA_MAXIMA = 1000
@@ -185,6 +187,9 @@ class Entregador:
     @activity.defn(name=nombres.SIGUIENTE_ENTREGA)
     async def siguiente_entrega(self, cola: ClaveEntregas) -> int | None:
         """The oldest waiting delivery of the queue (by event number), or None."""
+        return await self._siguiente(cola)
+
+    async def _siguiente(self, cola: ClaveEntregas) -> int | None:
         async with self._sessions() as s, s.begin():
             await s.execute(select(func.pg_advisory_xact_lock_shared(CERROJO_REPARTO)))
             return await s.scalar(
@@ -200,6 +205,27 @@ class Entregador:
 
     @activity.defn(name=nombres.ENTREGAR)
     async def entregar(self, orden: OrdenEntrega) -> ResultadoEntrega:
+        """Attempt the delivery in hand; while the receiver accepts, go on with the queue's next ones in
+        order (a run of them in one activity: a busy key costs one workflow step per run, not per
+        event). Stops at the first one not delivered, which the answer names with its outcome."""
+        resultado, cola = await self._una(orden)
+        resultado.entrega_id, resultado.entregadas = orden.entrega_id, 0
+        fin = time.monotonic() + SEGUNDOS_POR_RACHA
+        while resultado.estado == Desenlace.ENTREGADA:
+            resultado.entregadas += 1
+            if cola is None or resultado.entregadas >= LOTE or time.monotonic() > fin:
+                break
+            siguiente = await self._siguiente(cola)
+            if siguiente is None:
+                break
+            activity.heartbeat(resultado.entregadas)
+            entregadas = resultado.entregadas
+            resultado, _ = await self._una(OrdenEntrega(entrega_id=siguiente))
+            resultado.entrega_id, resultado.entregadas = siguiente, entregadas
+        return resultado
+
+    async def _una(self, orden: OrdenEntrega) -> tuple[ResultadoEntrega, ClaveEntregas | None]:
+        """One attempt of one delivery, and its queue (None if it was settled before this attempt)."""
         async with self._sessions() as s:
             fila = (
                 await s.execute(
@@ -214,14 +240,16 @@ class Entregador:
         entrega, evento, webhook = fila
         if entrega.estado != EstadoEntrega.PENDIENTE:
             # Already settled (a retried activity whose first run committed, or a concurrent change).
-            return ResultadoEntrega(estado=Desenlace(entrega.estado), status=entrega.ultimo_status)
+            return ResultadoEntrega(estado=Desenlace(entrega.estado), status=entrega.ultimo_status), None
+        cola = ClaveEntregas(webhook_id=webhook.id, clave=entrega.clave)
         if not (webhook.vigente and webhook.activo):
             await self._descartar(webhook.id, entrega.clave)
-            return ResultadoEntrega(estado=Desenlace.DESCARTADA)
+            return ResultadoEntrega(estado=Desenlace.DESCARTADA), cola
 
         ahora = datetime.now(UTC)
         status, respuesta, error, latencia = await self._enviar(webhook, evento, ahora)
-        return await self._anotar(orden, entrega, webhook, ahora, status, respuesta, error, latencia)
+        resultado = await self._anotar(orden, entrega, webhook, ahora, status, respuesta, error, latencia)
+        return resultado, cola
 
     def _secretos(self, webhook: m.Webhook, ahora: datetime) -> list[str]:
         if self._cifrador is None:

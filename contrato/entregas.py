@@ -32,9 +32,14 @@ class Desenlace(StrEnum):
 
 
 class ResultadoEntrega(BaseModel):
+    """The outcome of the last delivery an ENTREGAR run attempted (`entrega_id`: the run goes on with the
+    queue's next ones while they are delivered), and how many it delivered."""
+
     estado: Desenlace
     espera_segundos: float | None = None
     status: int | None = None
+    entrega_id: int | None = None
+    entregadas: int = 0
 
 
 class Reparto(BaseModel):

@@ -57,8 +57,7 @@ class EntregasWorkflow:
                 # A wake-up arriving while this completes fails the completion: Temporal hands the task
                 # back with the signal, and the replayed loop finds it and reads Postgres again.
                 return hechas
-            await self._entregar(entrega_id)
-            hechas += 1
+            hechas += await self._entregar(entrega_id)
             if hechas >= ENTREGAS_POR_EJECUCION or workflow.info().is_continue_as_new_suggested():
                 workflow.continue_as_new(args=[webhook_id, clave])
 
@@ -68,9 +67,11 @@ class EntregasWorkflow:
             await workflow.wait_condition(lambda: self._avisos > visto, timeout=ESPERA_AVISO)
         return self._avisos > visto
 
-    async def _entregar(self, entrega_id: int) -> None:
-        """Attempt one delivery until it is settled: delivered, failed for good, or discarded."""
-        intento = 1
+    async def _entregar(self, entrega_id: int) -> int:
+        """Attempt one delivery until it is settled: delivered, failed for good, or discarded; each
+        ENTREGAR run goes on with the queue's next deliveries while they are accepted, so the one it
+        stops at (which the answer names) is the one retried. Returns how many were delivered."""
+        intento, entregadas = 1, 0
         while True:
             workflow.set_current_details(f"entrega {entrega_id}: intento {intento}")
             resultado = await workflow.execute_activity(
@@ -81,8 +82,12 @@ class EntregasWorkflow:
                 start_to_close_timeout=timedelta(minutes=2),
                 retry_policy=REINTENTOS_INFRA,
             )
+            entregadas += resultado.entregadas
+            if resultado.entrega_id not in (None, entrega_id):
+                # The run delivered the one in hand and stopped at a later one: its first attempt is done.
+                entrega_id, intento = resultado.entrega_id, 1
             if resultado.estado != Desenlace.REINTENTAR:
-                return
+                return max(entregadas, 1)
             espera = timedelta(seconds=resultado.espera_segundos or 0)
             await workflow.sleep(espera, summary=f"reintento {intento + 1} de la entrega {entrega_id}")
             intento += 1

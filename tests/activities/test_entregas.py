@@ -181,6 +181,30 @@ async def test_todo_llega_firmado_una_vez_y_en_orden_por_pendiente(motor, sessio
         assert (await s.get(m.Webhook, webhook_id)).fallando_desde is None
 
 
+async def test_un_fallo_a_mitad_de_una_racha_se_reintenta_ese_y_los_siguientes_esperan(motor, sessions):
+    """Deliveries of one key go out in runs while the receiver accepts; the one it refuses is the one
+    retried, and the key's later events are sent only after it is accepted."""
+    lugar = f"L-{uuid.uuid4().hex[:6]}"
+    a, _, _ = _numeros()
+
+    def guion(peticion, previas: int):
+        return 500 if peticion.json["seq"] == 2 and previas == 0 else 200
+
+    async with Receptor(guion) as receptor:
+        webhook_id, _ = await crear_webhook(sessions, motor, receptor.url, filtro_lugares=[lugar])
+        eventos = [(TipoEvento.PENDIENTE_CREADO, a, 1, vista(a, lugar))]
+        eventos += [(TipoEvento.PENDIENTE_EDITADO, a, seq, vista(a, lugar)) for seq in (2, 3, 4)]
+        ids = await escribir_eventos(sessions, eventos)
+        await hasta(lambda: len(receptor.aceptadas()) >= len(ids), 40, "every event delivered")
+
+    # In seq order, each accepted once; the refused one was sent again before any later one.
+    assert [p.json["seq"] for p in receptor.peticiones] == [1, 2, 2, 3, 4]
+    assert [p.status for p in receptor.peticiones] == [200, 500, 200, 200, 200]
+    entregas = await entregas_de(sessions, webhook_id)
+    assert [e.estado for e in entregas] == ["ENTREGADA"] * 4
+    assert [len(await intentos_de(sessions, e.id)) for e in entregas] == [1, 2, 1, 1]
+
+
 async def test_410_desactiva_la_suscripcion(motor, sessions):
     lugar = f"L-{uuid.uuid4().hex[:6]}"
     a, _, _ = _numeros()
