@@ -39,8 +39,9 @@ from infra.webhooks import DestinoProhibido, cabeceras, direcciones_permitidas
 log = logging.getLogger("entregas")
 
 LOTE = 100
-# A run of deliveries in one ENTREGAR activity ends after this long (its start-to-close is 2 minutes).
-SEGUNDOS_POR_RACHA = 20.0
+# A run of deliveries in one ENTREGAR activity ends after this long: it runs as a local activity, which
+# holds the workflow task open.
+SEGUNDOS_POR_RACHA = 5.0
 # Key of the advisory lock between the relay (exclusive) and the readers of the queues (shared).
 CERROJO_REPARTO = 0x656E7472  # "entr"
 RESPUESTA_MAXIMA = 1000

@@ -4,6 +4,8 @@ ladder (domain.eventos.ESCALERA, with jitter) with durable timers, and the key's
 for it: a receiver sees a pendiente's events in seq order. Other keys have their own workflows, so one
 pendiente stuck on retries does not hold back another.
 
+Its activities are local (they run in this worker, recorded as markers): a delivery costs the engine
+a workflow task, not an activity task's round trips — the engine is what a burst of events saturates.
 It keeps nothing but the attempt count of the delivery in hand: what is waiting is read from Postgres
 (SIGUIENTE_ENTREGA), so a wake-up (AVISO) carries no data and a duplicate one costs a read. With nothing
 left it waits a little for a wake-up and ends; the next event starts it again (signal-with-start)."""
@@ -44,7 +46,7 @@ class EntregasWorkflow:
         hechas = 0
         while True:
             visto = self._avisos
-            entrega_id = await workflow.execute_activity(
+            entrega_id = await workflow.execute_local_activity(
                 nombres.SIGUIENTE_ENTREGA,
                 cola,
                 result_type=int | None,
@@ -74,12 +76,12 @@ class EntregasWorkflow:
         intento, entregadas = 1, 0
         while True:
             workflow.set_current_details(f"entrega {entrega_id}: intento {intento}")
-            resultado = await workflow.execute_activity(
+            resultado = await workflow.execute_local_activity(
                 nombres.ENTREGAR,
                 OrdenEntrega(entrega_id=entrega_id, intento=intento),
                 result_type=ResultadoEntrega,
-                # The HTTP timeout is a setting (10 s by default); this only bounds a lost worker.
-                start_to_close_timeout=timedelta(minutes=2),
+                # A run stops taking new deliveries after 5 s; one more HTTP attempt (10 s by default) fits.
+                start_to_close_timeout=timedelta(seconds=45),
                 retry_policy=REINTENTOS_INFRA,
             )
             entregadas += resultado.entregadas

@@ -1,5 +1,5 @@
-"""EntregasWorkflow alone, on the time-skipping server: its two activities replaced BY NAME with fakes
-that keep in memory what they were asked and when (server time, which the test server skips ahead).
+"""EntregasWorkflow alone, on the time-skipping server: its two (local) activities replaced BY NAME with
+fakes that keep in memory what they were asked and when (server time, which the test server skips ahead).
 
 What a receiver depends on here: a delivery that keeps failing is attempted again at the waits the
 delivery activity asks for, at least 8 times over at least 27 hours (more than the peer), and only then
@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,8 @@ class Receptor:
     always fails (the activity answers as the real one does: wait along the ladder, FALLIDA at the end),
     every other one answers 2xx."""
 
+    # The test server's clock (which skips ahead): the activities are local, they run in this process.
+    reloj: Callable[[], Awaitable[datetime]] | None = None
     pendientes: list[int] = field(default_factory=list)
     intentos: list[tuple[int, int, datetime]] = field(default_factory=list)
     esperas: list[float] = field(default_factory=list)
@@ -48,9 +51,7 @@ class Receptor:
 
     @activity.defn(name=nombres.ENTREGAR)
     async def entregar(self, orden: OrdenEntrega) -> ResultadoEntrega:
-        self.intentos.append(
-            (orden.entrega_id, orden.intento, activity.info().current_attempt_scheduled_time)
-        )
+        self.intentos.append((orden.entrega_id, orden.intento, await self.reloj()))
         if orden.entrega_id != FALLA_SIEMPRE:
             self.pendientes.remove(orden.entrega_id)
             return ResultadoEntrega(estado=Desenlace.ENTREGADA, status=200)
@@ -74,7 +75,7 @@ async def entorno():
 
 @pytest.fixture
 async def receptor(entorno):
-    fakes = Receptor()
+    fakes = Receptor(reloj=entorno.get_current_time)
     cola = f"entregas-{uuid.uuid4().hex[:8]}"
     worker = Worker(
         entorno.client,
