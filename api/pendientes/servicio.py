@@ -214,14 +214,13 @@ def _usuario(usuario_id: int) -> ColumnElement[bool]:
 def _etiquetas(ids: list[int], modo: ModoEtiquetas | None) -> ColumnElement[bool]:
     """Carries any (or all) of these live labels."""
     pe, e = m.PendienteEtiqueta, m.Etiqueta
-    lleva = (
-        select(pe.etiqueta_id)
-        .join(e, e.id == pe.etiqueta_id)
-        .where(pe.pendiente_id == m.Pendiente.id, pe.etiqueta_id.in_(set(ids)), e.vigente.is_(True))
-    )
+    buscadas = set(ids)
+    donde = (pe.pendiente_id == m.Pendiente.id, pe.etiqueta_id.in_(buscadas), e.vigente.is_(True))
     if modo is ModoEtiquetas.TODAS:
-        return select(func.count()).select_from(lleva.subquery()).scalar_subquery() == len(set(ids))
-    return exists(lleva)
+        # (pendiente_id, etiqueta_id) is the key: counting rows counts distinct labels.
+        cuantas = select(func.count()).select_from(pe).join(e, e.id == pe.etiqueta_id).where(*donde)
+        return cuantas.scalar_subquery() == len(buscadas)
+    return exists().where(e.id == pe.etiqueta_id, *donde)
 
 
 def condiciones_filtro(filtro: FiltroPendienteRequest) -> list[ColumnElement[bool]]:
