@@ -199,6 +199,12 @@ class CancelarPersatRequest(AccionRequest):
     )
 
 
+class EtiquetasPersatRequest(Limpio):
+    """The peer's `PUT /work-orders/{id}` body: `labels_ids` replaces the labels (unknown ids ignored)."""
+
+    labels_ids: list[int] = Field(max_length=ETIQUETAS_MAXIMAS)
+
+
 class EtiquetasRequest(Camel):
     """The pendiente's labels after the change (replaces them; `[]` clears them)."""
 

@@ -261,6 +261,33 @@ async def test_filtrar_por_etiquetas_alguna_y_todas(http, h, crear, etiqueta):
     assert ninguna not in await filtrar({"etiquetas": ab})
 
 
+# -- The peer's writes: PUT /{id} {labels_ids}, cancel ------------------------------------------------
+
+
+async def test_put_como_persat_reemplaza_etiquetas(http, h, crear, etiqueta, sessions):
+    pendiente_id = await crear("REGISTRADO")
+    a, b = await etiqueta(), await etiqueta()
+    antes = await poner(http, h, pendiente_id, [a["id"]])
+    cuerpo = {"labels_ids": [b["id"], 987654323]}
+    r = await http.put(url(pendiente_id), json=cuerpo, headers=h["coordinadora"])
+    assert r.status_code == 200, r.text
+    assert ids(r.json()["data"]) == [b["id"]] and r.json()["data"]["version"] == antes["version"] + 1
+    assert "987654323" in r.json()["message"]
+    assert (await ultima_entrada(sessions, pendiente_id)).accion == "etiquetar"
+    r = await http.put(url(pendiente_id), json={"labels_ids": []}, headers=h["coordinadora"])
+    assert r.status_code == 200 and r.json()["data"]["etiquetas"] == []
+    # Mixed with a header edit it is refused (one request, one change), naming the other field.
+    r = await http.put(
+        url(pendiente_id), json={"labels_ids": [a["id"]], "prioridad": "BAJA"}, headers=h["coordinadora"]
+    )
+    assert r.status_code == 422 and r.json()["data"]["campo"] == "prioridad"
+    r = await http.put(url(pendiente_id), json={"labels_ids": "x"}, headers=h["coordinadora"])
+    assert r.status_code == 422 and r.json()["data"]["campo"].startswith("labels_ids")
+    assert (
+        await http.put(url(pendiente_id), json={"labels_ids": []}, headers=h["asesor"])
+    ).status_code == 403
+
+
 # -- The peer-style cancel ------------------------------------------------------------------------------
 
 
