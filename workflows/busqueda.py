@@ -75,8 +75,14 @@ def _valores(datos: DatosPendiente, vivo: EstadoVivo) -> list[SearchAttributePai
     return pares
 
 
-def al_iniciar(datos: DatosPendiente, vivo: EstadoVivo) -> TypedSearchAttributes:
-    return TypedSearchAttributes(_valores(datos, vivo))
+def al_iniciar(
+    datos: DatosPendiente, vivo: EstadoVivo, etiquetas: list[str] | None = None
+) -> TypedSearchAttributes:
+    """A new workflow's attributes; `etiquetas` (label names) for one relaunched from its record."""
+    pares = _valores(datos, vivo)
+    if etiquetas:
+        pares.append(SearchAttributePair(ETIQUETAS, sorted(etiquetas)))
+    return TypedSearchAttributes(pares)
 
 
 def actualizaciones(

@@ -364,3 +364,35 @@ async def test_cancel_con_etiquetas_basta_cancelar_pendiente(http, cuenta, h, cr
     )
     assert r.status_code == 200, r.text
     assert ids(r.json()["data"]) == [a["id"]]
+
+
+# -- Events: a label change is one event whose pendiente carries the labels as the API shows them ------
+
+
+async def eventos_de(sessions, pendiente_id: int, desde: int) -> list[m.Evento]:
+    async with sessions() as s:
+        consulta = (
+            select(m.Evento)
+            .where(m.Evento.pendiente_id == pendiente_id, m.Evento.seq > desde)
+            .order_by(m.Evento.numero)
+        )
+        return list(await s.scalars(consulta))
+
+
+async def test_etiquetar_y_cancelar_como_persat_escriben_un_evento_cada_uno(
+    http, h, crear, etiqueta, sessions
+):
+    pendiente_id = await crear("REGISTRADO")
+    a, b = await etiqueta(), await etiqueta()
+    antes = (await leer(http, h, pendiente_id))["version"]
+    puesto = await poner(http, h, pendiente_id, [a["id"]])
+    r = await cancelar(http, h, pendiente_id, {"cause": "x", "labels_ids": [b["id"]]})
+    assert r.status_code == 200, r.text
+    escritos = await eventos_de(sessions, pendiente_id, antes)
+    assert [(e.tipo, e.seq) for e in escritos] == [
+        ("pendiente.etiquetado", puesto["version"]),
+        ("pendiente.cancelado", puesto["version"] + 1),
+    ]
+    assert escritos[0].datos["pendiente"]["etiquetas"] == [{"id": a["id"], "nombre": a["nombre"]}]
+    assert escritos[1].datos["pendiente"]["etiquetas"] == [{"id": b["id"], "nombre": b["nombre"]}]
+    assert escritos[1].datos["pendiente"]["estado"] == "CANCELADO"
