@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pydantic.alias_generators import to_camel
-from sqlalchemy import any_, exists, func, select, text, update
+from sqlalchemy import any_, delete, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -113,6 +113,8 @@ async def registro_comprometido(
             )
         )
         vivo = vivo.model_copy(update={"cancelado_en": cancelado_en})
+    etiquetas = await _etiquetas_de(s, fila.id)
+    vivo = vivo.model_copy(update={"etiquetas": sorted(etiquetas)})
     claves: list[str] = []
     if desde_seq is not None:
         claves = list(
@@ -135,8 +137,24 @@ async def registro_comprometido(
         fecha_pendiente=fila.fecha_pendiente,
     )
     return ResultadoCambio(
-        aplicado=aplicado, vivo=vivo, datos=datos, eliminado=not fila.vigente, claves=claves
+        aplicado=aplicado,
+        vivo=vivo,
+        datos=datos,
+        eliminado=not fila.vigente,
+        claves=claves,
+        nombres_etiquetas=sorted(etiquetas.values()),
     )
+
+
+async def _etiquetas_de(s: AsyncSession, pendiente_id: int) -> dict[int, str]:
+    """The labels a pendiente carries (id -> name), deleted ones included: the peer's weak references
+    stay on the pendiente until a change replaces them; the API shows only live ones."""
+    filas = await s.execute(
+        select(m.Etiqueta.id, m.Etiqueta.nombre)
+        .join(m.PendienteEtiqueta, m.PendienteEtiqueta.etiqueta_id == m.Etiqueta.id)
+        .where(m.PendienteEtiqueta.pendiente_id == pendiente_id)
+    )
+    return dict(filas.all())
 
 
 class PersistenciaActivities:
@@ -256,7 +274,8 @@ class PersistenciaActivities:
                 detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
             await self._guardar_detalle(s, fila.tipo, cambio)
             red = await self._guardar_red(s, fila.tipo, cambio)
-            detalles = " · ".join(p for p in (detalles, red) if p) or None
+            etiquetado, nombres_etiquetas = await self._guardar_etiquetas(s, cambio)
+            detalles = " · ".join(p for p in (detalles, red, etiquetado) if p) or None
             despues = cambio.despues
             cabecera = _cabecera_editada(cambio)
             await s.execute(
@@ -296,7 +315,7 @@ class PersistenciaActivities:
             # commits with the change and its historial row, once per seq.
             motivo = cambio.detalles if cambio.accion in POR_ACCION else None
             await _evento(s, cambio.accion, cambio.pendiente_id, cambio.actor, motivo, detalles)
-        return ResultadoCambio(aplicado=True)
+        return ResultadoCambio(aplicado=True, nombres_etiquetas=nombres_etiquetas)
 
     @activity.defn(name=nombres.CARGAR_ACTOR)
     async def cargar_actor(self, usuario_id: int) -> ActorMsg | None:
@@ -447,6 +466,36 @@ class PersistenciaActivities:
     async def _leer(self, s: AsyncSession, pendiente_id: int) -> EstadoVivo:
         fila = await s.get(m.Pendiente, pendiente_id)
         return estado_vivo(fila, await detalle_de(s, fila))
+
+    async def _guardar_etiquetas(
+        self, s: AsyncSession, cambio: Cambio
+    ) -> tuple[str | None, list[str] | None]:
+        """Replace the pendiente's labels by the change's list, in the change's transaction. A label newly
+        put must be live (checked again here: it may have been deleted since the API looked); one the
+        pendiente already carries stays even if deleted since. Returns the historial text and the names
+        (for the search attribute), or (None, None) when the change does not touch labels."""
+        if cambio.etiquetas is None:
+            return None, None
+        pe = m.PendienteEtiqueta
+        actuales = await _etiquetas_de(s, cambio.pendiente_id)
+        nuevas = set(cambio.etiquetas) - set(actuales)
+        if nuevas:
+            vivas = await s.execute(
+                select(m.Etiqueta.id, m.Etiqueta.nombre).where(
+                    m.Etiqueta.id.in_(nuevas), m.Etiqueta.vigente.is_(True)
+                )
+            )
+            actuales |= dict(vivas.all())
+            if faltan := sorted(nuevas - set(actuales)):
+                lista = ", ".join(map(str, faltan))
+                raise dato_invalido(f"etiquetas inexistentes o eliminadas: {lista}", "etiquetaIds")
+            filas = [{"pendiente_id": cambio.pendiente_id, "etiqueta_id": i} for i in sorted(nuevas)]
+            await s.execute(insert(pe).values(filas).on_conflict_do_nothing())
+        await s.execute(
+            delete(pe).where(pe.pendiente_id == cambio.pendiente_id, pe.etiqueta_id.not_in(cambio.etiquetas))
+        )
+        nombres = sorted(actuales[i] for i in set(cambio.etiquetas))
+        return "etiquetas: " + (", ".join(nombres) or "ninguna"), nombres
 
 
 async def _evento(

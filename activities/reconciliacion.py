@@ -167,7 +167,9 @@ class Reconciliador:
             id=workflow_id(pendiente_id),
             task_queue=self._task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            search_attributes=busqueda.al_iniciar(comprometido.datos, comprometido.vivo),
+            search_attributes=busqueda.al_iniciar(
+                comprometido.datos, comprometido.vivo, comprometido.nombres_etiquetas
+            ),
             static_summary=f"{comprometido.datos.tipo} · relanzado por el reconciliador",
         )
 

@@ -16,6 +16,7 @@ from api.catalogo import rutas_productos as productos
 from api.clientes import rutas as clientes
 from api.comun.registro import instalar_filtro
 from api.comun.respuesta import instalar_manejadores, ok
+from api.etiquetas import rutas as etiquetas
 from api.identidad import rutas_auth as auth
 from api.identidad import rutas_empleados as empleados
 from api.identidad import rutas_usuarios as usuarios
@@ -26,6 +27,7 @@ from api.pagos import rutas as pagos
 from api.pendientes import rutas as pendientes
 from api.pendientes import rutas_acciones as acciones
 from api.pendientes import rutas_detalles as detalles
+from api.pendientes import rutas_etiquetas as etiquetas_pendiente
 from api.pendientes.comandos import Comandos
 from api.seguimiento import rutas_historial as historial
 from api.seguimiento import rutas_notificaciones as notificaciones
@@ -133,7 +135,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
-    rutas += (webhooks,)
+    rutas += (webhooks, etiquetas, etiquetas_pendiente)
     for modulo in rutas:
         app.include_router(modulo.router)
 

@@ -21,6 +21,7 @@ from domain.enums import (
     TipoPendiente,
     TipoServicio,
 )
+from domain.etiquetas import ETIQUETAS_MAXIMAS
 from domain.permisos import Permiso
 
 
@@ -103,6 +104,8 @@ class EstadoVivo(BaseModel):
     vlan_configurada: bool = False
     tiene_detalle: bool = False
     cancelado_en: datetime | None = None
+    # Ids of the pendiente's labels, sorted (a default: histories recorded before labels replay).
+    etiquetas: list[int] = []
     # Number of historial entries the workflow wrote; each write's idempotency key is (pendiente_id, seq).
     # It is also the pendiente's version for optimistic concurrency (If-Match).
     seq: int = 0
@@ -134,7 +137,27 @@ class OrdenAccion(BaseModel):
     pppoe_usuario: str | None = Field(default=None, max_length=100)
     # Ciphertext only (Fernet): the clear password never enters workflow history.
     pppoe_password_cifrado: str | None = None
+    # The peer-style cancel's `labels_ids`: the labels after the change (None keeps them, [] clears).
+    etiquetas: list[int] | None = Field(default=None, max_length=ETIQUETAS_MAXIMAS)
     firma: str | None = None
+
+
+class OrdenEtiquetas(BaseModel):
+    """Change a pendiente's labels: `etiquetas` replaces them all (None keeps them), then `agregar` and
+    `quitar` apply. The workflow computes the final list on its current state, so two people adding
+    one label each at once both get theirs (no read-modify-write race as with the peer)."""
+
+    actor: ActorMsg
+    etiquetas: list[int] | None = Field(default=None, max_length=ETIQUETAS_MAXIMAS)
+    agregar: list[int] = Field(default=[], max_length=ETIQUETAS_MAXIMAS)
+    quitar: list[int] = Field(default=[], max_length=ETIQUETAS_MAXIMAS)
+    clave: str | None = Field(default=None, max_length=300)
+    version: int | None = None
+    firma: str | None = None
+
+    def aplicada_a(self, actuales: list[int]) -> list[int]:
+        base = set(actuales if self.etiquetas is None else self.etiquetas)
+        return sorted((base | set(self.agregar)) - set(self.quitar))
 
 
 class Edicion(BaseModel):
@@ -221,6 +244,8 @@ class Cambio(BaseModel):
     eliminar: bool = False
     detalle: Detalle | None = None
     crear_detalle: bool = False
+    # The pendiente's label ids after this change (None: this change does not touch them).
+    etiquetas: list[int] | None = None
 
 
 class ResultadoCambio(BaseModel):
@@ -234,16 +259,25 @@ class ResultadoCambio(BaseModel):
     eliminado: bool = False
     # Keys of the changes committed after the workflow's own seq, so their retries answer once.
     claves: list[str] = []
+    # Names of the pendiente's labels when this change set them (or in a committed record), for the
+    # `Etiquetas` search attribute; None: labels untouched.
+    nombres_etiquetas: list[str] | None = None
 
 
 # Fields that describe who sends a request or how it travels, not what is asked: a retry with the
 # same key may carry a new token, a fresh ciphertext of the same password or a new signature.
 _FUERA_DE_HUELLA = {"actor", "clave", "pppoe_password_cifrado", "firma"}
+# Fields added to an existing request after it shipped: left out while unset, so a request sent before
+# keeps its fingerprint (a retry across the upgrade is still recognised as the same request).
+_NUEVOS = {"etiquetas"}
 
 
 def huella_orden(nombre: str, orden: BaseModel) -> str:
     """Fingerprint of one request (update name + its data), to tell a retry from a reused key."""
-    cuerpo = orden.model_dump_json(exclude=_FUERA_DE_HUELLA & set(type(orden).model_fields))
+    excluir = _FUERA_DE_HUELLA & set(type(orden).model_fields)
+    if not isinstance(orden, OrdenEtiquetas):
+        excluir |= {c for c in _NUEVOS & set(type(orden).model_fields) if getattr(orden, c) is None}
+    cuerpo = orden.model_dump_json(exclude=excluir)
     return hashlib.sha256(f"{nombre}|{cuerpo}".encode()).hexdigest()[:32]
 
 

@@ -24,6 +24,7 @@ REGISTRAR: Final = "registrar"  # sent with the start (update-with-start): answe
 EDITAR: Final = "editar"
 GUARDAR_DETALLE: Final = "guardar_detalle"
 ELIMINAR: Final = "eliminar"
+ETIQUETAR: Final = "etiquetar"
 SINCRONIZAR: Final = "sincronizar"
 
 # PendienteWorkflow's queries.

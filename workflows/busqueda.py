@@ -21,6 +21,9 @@ ASIGNADO_A = SearchAttributeKey.for_int("AsignadoA")
 CLIENTE_ID = SearchAttributeKey.for_int("ClienteId")
 FECHA_PENDIENTE = SearchAttributeKey.for_datetime("FechaPendiente")
 VENCIDO = SearchAttributeKey.for_bool("Vencido")
+# The NAMES of the pendiente's labels (what ops type: `Etiquetas = "Cancelada por email"`), as they were
+# when the labels were put: renaming a label later does not rewrite the workflows already labelled.
+ETIQUETAS = SearchAttributeKey.for_keyword_list("Etiquetas")
 
 TODAS = (
     ESTADO,
@@ -33,10 +36,17 @@ TODAS = (
     CLIENTE_ID,
     FECHA_PENDIENTE,
     VENCIDO,
+    ETIQUETAS,
 )
 
 # Indexed type -> the name the `temporal` CLI uses (`server start-dev --search-attribute`).
-TIPOS_CLI = {"KEYWORD": "Keyword", "INT": "Int", "DATETIME": "Datetime", "BOOL": "Bool"}
+TIPOS_CLI = {
+    "KEYWORD": "Keyword",
+    "INT": "Int",
+    "DATETIME": "Datetime",
+    "BOOL": "Bool",
+    "KEYWORD_LIST": "KeywordList",
+}
 
 
 def cli_flags() -> list[str]:
@@ -65,13 +75,24 @@ def _valores(datos: DatosPendiente, vivo: EstadoVivo) -> list[SearchAttributePai
     return pares
 
 
-def al_iniciar(datos: DatosPendiente, vivo: EstadoVivo) -> TypedSearchAttributes:
-    return TypedSearchAttributes(_valores(datos, vivo))
+def al_iniciar(
+    datos: DatosPendiente, vivo: EstadoVivo, etiquetas: list[str] | None = None
+) -> TypedSearchAttributes:
+    """A new workflow's attributes; `etiquetas` (label names) for one relaunched from its record."""
+    pares = _valores(datos, vivo)
+    if etiquetas:
+        pares.append(SearchAttributePair(ETIQUETAS, sorted(etiquetas)))
+    return TypedSearchAttributes(pares)
 
 
-def actualizaciones(datos: DatosPendiente, vivo: EstadoVivo) -> list[SearchAttributeUpdate]:
-    """Upserts for the current state; attributes that no longer apply are unset."""
+def actualizaciones(
+    datos: DatosPendiente, vivo: EstadoVivo, etiquetas: list[str] | None = None
+) -> list[SearchAttributeUpdate]:
+    """Upserts for the current state; attributes that no longer apply are unset. `etiquetas` (label
+    names) only when a change set them: otherwise the attribute keeps what it holds."""
     pares = _valores(datos, vivo)
     puestos = {p.key.name for p in pares}
     quitar = [k.value_unset() for k in (ASIGNADO_A, FECHA_PENDIENTE, EMPRESA) if k.name not in puestos]
+    if etiquetas is not None:
+        quitar.append(ETIQUETAS.value_set(sorted(etiquetas)) if etiquetas else ETIQUETAS.value_unset())
     return [p.key.value_set(p.value) for p in pares] + quitar

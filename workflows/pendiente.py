@@ -35,11 +35,12 @@ with workflow.unsafe.imports_passed_through():
         OrdenAccion,
         OrdenDetalle,
         OrdenEdicion,
+        OrdenEtiquetas,
         OrigenCambio,
         ResultadoCambio,
         huella_orden,
     )
-    from domain import edicion, plazos
+    from domain import edicion, etiquetas, plazos
     from domain.acciones import (
         DATOS_REQUERIDOS,
         Accion,
@@ -421,6 +422,49 @@ class PendienteWorkflow:
         if not self._eliminado:
             self._preparar_eliminacion(orden)
 
+    # -- labels --------------------------------------------------------------------------------
+
+    def _preparar_etiquetas(self, orden: OrdenEtiquetas) -> EstadoVivo:
+        self._verificar_existe(orden.actor)
+        if motivo := etiquetas.motivo_no_etiquetable(self._vivo.estado, orden.actor.permisos):
+            raise self._rechazo(*motivo, orden.actor)
+        self._verificar_version(orden.version, orden.actor)
+        finales = orden.aplicada_a(self._vivo.etiquetas)
+        if len(finales) > etiquetas.ETIQUETAS_MAXIMAS:
+            mensaje = f"un pendiente lleva como máximo {etiquetas.ETIQUETAS_MAXIMAS} etiquetas"
+            raise dato_invalido(mensaje, "etiquetaIds")
+        return self._vivo.model_copy(update={"etiquetas": finales})
+
+    @workflow.update(name=nombres.ETIQUETAR)
+    async def etiquetar(self, orden: OrdenEtiquetas) -> EstadoVivo:
+        """Set, add or remove labels (EDITAR_PENDIENTE); the `Etiquetas` search attribute follows. The
+        final list is computed here, on the current state: concurrent adds never lose one another."""
+        async with self._lock:
+            if (previo := self._ya_aplicado(nombres.ETIQUETAR, orden)) is not None:
+                return previo
+            ident = self._identidad(nombres.ETIQUETAR, orden)
+
+            def preparar() -> dict[str, Any] | None:
+                despues = self._preparar_etiquetas(orden)
+                if despues.etiquetas == self._vivo.etiquetas:
+                    return None  # already so: no historial entry, no version step
+                return dict(
+                    accion=nombres.ETIQUETAR,
+                    actor=orden.actor,
+                    despues=despues,
+                    etiquetas=despues.etiquetas,
+                    **ident,
+                )
+
+            await self._aplicar(preparar)
+            self._recordar(nombres.ETIQUETAR, orden)
+            return self._vivo
+
+    @etiquetar.validator
+    def _validar_etiquetas(self, orden: OrdenEtiquetas) -> None:
+        if self._ya_aplicado(nombres.ETIQUETAR, orden) is None:
+            self._preparar_etiquetas(orden)
+
     # -- actions -------------------------------------------------------------------------------
 
     def _registrar_handlers(self, accion: Accion) -> None:
@@ -467,7 +511,7 @@ class PendienteWorkflow:
 
     def _partes_accion(self, accion: Accion, orden: OrdenAccion, ident: dict[str, str]) -> dict[str, Any]:
         despues = self._preparar(accion, orden)
-        return dict(
+        partes = dict(
             accion=accion.value,
             actor=orden.actor,
             despues=despues,
@@ -475,6 +519,11 @@ class PendienteWorkflow:
             orden=orden,
             **ident,
         )
+        if orden.etiquetas is not None:
+            # The peer's cancel sets labels in the same change (one historial entry, one version step).
+            finales = sorted(set(orden.etiquetas))
+            partes.update(despues=despues.model_copy(update={"etiquetas": finales}), etiquetas=finales)
+        return partes
 
     async def _ejecutar(self, accion: Accion, orden: OrdenAccion) -> EstadoVivo:
         async with self._lock:
@@ -547,7 +596,8 @@ class PendienteWorkflow:
             despues = partes["despues"].model_copy(update={"seq": self._vivo.seq + 1})
             resultado = await self._persistir(partes, despues)
             if resultado is None or (resultado.aplicado and resultado.vivo is None):
-                self._adoptar(despues, partes.get("datos"))
+                nombres_etiquetas = resultado.nombres_etiquetas if resultado else None
+                self._adoptar(despues, partes.get("datos"), nombres_etiquetas)
                 return True
             self._adoptar_comprometido(resultado)
             if resultado.aplicado:
@@ -577,6 +627,7 @@ class PendienteWorkflow:
             eliminar=partes.get("eliminar", False),
             detalle=detalle_tipo[0] if detalle_tipo else None,
             crear_detalle=detalle_tipo[1] if detalle_tipo else False,
+            etiquetas=partes.get("etiquetas"),
         )
         try:
             # Histories recorded before ResultadoCambio existed hold None here: "written as asked".
@@ -586,12 +637,18 @@ class PendienteWorkflow:
         except ActivityError as error:
             raise _error_actividad(error) from None
 
-    def _adoptar(self, vivo: EstadoVivo, datos: DatosPendiente | None = None) -> None:
+    def _adoptar(
+        self,
+        vivo: EstadoVivo,
+        datos: DatosPendiente | None = None,
+        nombres_etiquetas: list[str] | None = None,
+    ) -> None:
         """Take a state Postgres holds as this workflow's own, and show it in the UI."""
         self._vivo = vivo
         if datos is not None:
             self._inicio = self._inicio.model_copy(update={"datos": datos})
-        workflow.upsert_search_attributes(busqueda.actualizaciones(self._inicio.datos, vivo))
+        cambios = busqueda.actualizaciones(self._inicio.datos, vivo, nombres_etiquetas)
+        workflow.upsert_search_attributes(cambios)
         workflow.set_current_details(self._resumen())
 
     def _adoptar_comprometido(self, resultado: ResultadoCambio) -> None:
@@ -599,7 +656,7 @@ class PendienteWorkflow:
         if resultado.datos is not None:
             # The committed header; the creation detail is not part of it.
             datos = resultado.datos.model_copy(update={"detalle": self._inicio.datos.detalle})
-        self._adoptar(resultado.vivo, datos)
+        self._adoptar(resultado.vivo, datos, resultado.nombres_etiquetas)
         self._eliminado = self._eliminado or resultado.eliminado
         for clave in resultado.claves:
             self._resultados.setdefault(clave, resultado.vivo)

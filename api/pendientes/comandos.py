@@ -36,6 +36,7 @@ from contrato.mensajes import (
     OrdenAccion,
     OrdenDetalle,
     OrdenEdicion,
+    OrdenEtiquetas,
     huella_orden,
 )
 from db import identidad
@@ -198,6 +199,10 @@ class Comandos:
     async def guardar_detalle(self, pendiente_id: int, orden: OrdenDetalle) -> EstadoVivo:
         """Create or edit the type detail through the workflow (assigning depends on it)."""
         return await self._update(pendiente_id, nombres.GUARDAR_DETALLE, orden)
+
+    async def etiquetar(self, pendiente_id: int, orden: OrdenEtiquetas) -> EstadoVivo:
+        """Set, add or remove labels through the workflow (historial, version and search attribute)."""
+        return await self._update(pendiente_id, nombres.ETIQUETAR, orden)
 
     async def eliminar(self, pendiente_id: int, orden: OrdenAccion) -> EstadoVivo:
         """Soft delete (REGISTRADO or CANCELADO only); the workflow ends."""

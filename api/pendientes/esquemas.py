@@ -39,6 +39,7 @@ from domain.enums import (
     TipoPendiente,
     TipoServicio,
 )
+from domain.etiquetas import ETIQUETAS_MAXIMAS, ModoEtiquetas
 
 
 class DetalleIn(Camel):
@@ -120,6 +121,11 @@ class CrearPendienteRequest(Camel):
     detalle: dict[str, Any] | None = None
 
 
+class EtiquetaBreve(Camel):
+    id: int
+    nombre: str
+
+
 class PendienteResponse(Camel):
     id: int
     fecha_creacion: FechaHora
@@ -142,6 +148,8 @@ class PendienteResponse(Camel):
     vencido: bool
     # Optimistic concurrency: send it back as `If-Match` (or `version`) to act only on what you saw.
     version: int
+    # Its live labels (a deleted label disappears from here), by name.
+    etiquetas: list[EtiquetaBreve] = []
 
 
 class AccionRequest(Limpio):
@@ -173,6 +181,42 @@ class AccionRequest(Limpio):
         max_length=100,
         validation_alias=AliasChoices("pppoePassword", "ppoePassword"),
     )
+    version: int | None = Field(default=None, ge=0, le=VERSION_MAXIMA)
+
+
+class CancelarPersatRequest(AccionRequest):
+    """The peer's cancel body: `cause` and `labels_ids` (replaces the labels, `[]` clears them, absent
+    keeps them; an unknown id is reported in the answer, not refused)."""
+
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"example": {"cause": "Cliente desiste", "labels_ids": [1, 2]}}
+    )
+
+    labels_ids: list[int] | None = Field(
+        default=None,
+        max_length=ETIQUETAS_MAXIMAS,
+        validation_alias=AliasChoices("labels_ids", "labelsIds", "etiquetaIds"),
+    )
+
+
+class EtiquetasPersatRequest(Limpio):
+    """The peer's `PUT /work-orders/{id}` body: `labels_ids` replaces the labels (unknown ids ignored)."""
+
+    labels_ids: list[int] = Field(max_length=ETIQUETAS_MAXIMAS)
+
+
+class EtiquetasRequest(Camel):
+    """The pendiente's labels after the change (replaces them; `[]` clears them)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        json_schema_extra={"example": {"etiquetaIds": [1, 2]}},
+    )
+
+    etiqueta_ids: list[Id] = Field(max_length=ETIQUETAS_MAXIMAS)
+    # Optimistic concurrency, like `If-Match`.
     version: int | None = Field(default=None, ge=0, le=VERSION_MAXIMA)
 
 
@@ -234,6 +278,7 @@ def _a_lista(valor: Any) -> Any:
 EstadosIn = Annotated[list[EstadoPendiente], BeforeValidator(_a_lista)]
 EstadosTecnicoIn = Annotated[list[EstadoTecnico], BeforeValidator(_a_lista)]
 TiposIn = Annotated[list[TipoPendiente], BeforeValidator(_a_lista)]
+EtiquetasIn = Annotated[list[Id], BeforeValidator(_a_lista), Field(max_length=ETIQUETAS_MAXIMAS)]
 
 
 class FiltroPendienteRequest(Camel):
@@ -284,6 +329,11 @@ class FiltroPendienteRequest(Camel):
         validation_alias=AliasChoices("texto", "titulo"),
         description="Busca (sin distinguir mayúsculas) en nombre, código y documento del cliente y en las "
         "direcciones; `titulo` es su alias antiguo",
+    )
+    etiquetas: EtiquetasIn | None = Field(default=None, description="Ids de etiquetas (ver etiquetasModo)")
+    etiquetas_modo: ModoEtiquetas | None = Field(
+        default=None,
+        description="`alguna` (defecto): lleva alguna de `etiquetas`; `todas`: las lleva todas",
     )
 
     @model_validator(mode="before")

@@ -35,17 +35,19 @@ from api.pendientes.esquemas import (
     AccionRequest,
     CrearPendienteRequest,
     EditarPendienteRequest,
+    EtiquetasPersatRequest,
     FiltroPendienteRequest,
     FiltrosResponse,
     PendienteResponse,
 )
 from api.pendientes.servicio import (
+    etiquetas_vivas,
     exigir_cliente_vigente,
     exigir_empleado_vigente,
     leer_pendiente,
     listar_pendientes,
 )
-from contrato.mensajes import DatosPendiente, Edicion, OrdenAccion, OrdenEdicion
+from contrato.mensajes import DatosPendiente, Edicion, OrdenAccion, OrdenEdicion, OrdenEtiquetas
 from domain import enums
 from domain.edicion import CAMPOS_EDITABLES, PERMISO_EDITAR, PERMISO_ELIMINAR
 from domain.enums import EstadoPendiente, EstadoTecnico
@@ -288,7 +290,39 @@ def _edicion(id: int, cuerpo: EditarPendienteRequest) -> Edicion:
     return Edicion(campos=sorted(valores), **valores)
 
 
+async def _etiquetas_como_persat(id, cuerpo, session, comandos, usuario, idempotency_key, if_match):
+    """The peer's label write (`{"labels_ids": [..]}` replaces them; an unknown id is ignored and named
+    in the message, as the peer accepts it silently). Alone in its body: one request, one change."""
+    extra = dict(cuerpo.model_extra or {})
+    propios = {"labels_ids"} | ({"id"} if extra.get("id") == id else set())
+    # (model_fields_set also holds the extra names: only the declared ones are looked at there)
+    declarados = cuerpo.model_fields_set & set(type(cuerpo).model_fields) - {"version"}
+    otros = sorted(set(extra) - propios) + sorted(declarados)
+    if otros:
+        mensaje = "'labels_ids' va solo en el cuerpo (o use PUT /api/pendientes/{id}/etiquetas)"
+        raise DatosInvalidos(mensaje, {"campo": _nombre_de_la_api(otros[0])})
+    pedidas = validar(EtiquetasPersatRequest, {"labels_ids": extra["labels_ids"]}).labels_ids
+    await pendiente_visible(session, id, usuario)
+    conocidas = await etiquetas_vivas(session, pedidas)
+    orden = OrdenEtiquetas(
+        actor=usuario.actor(),
+        etiquetas=sorted(conocidas),
+        clave=clave_de(usuario, idempotency_key),
+        version=version_esperada(if_match, cuerpo.version),
+    )
+    await session.rollback()  # free the connection while the workflow works
+    await comandos.etiquetar(id, orden)
+    session.expire_all()
+    mensaje = "Etiquetas actualizadas correctamente"
+    if desconocidas := sorted(set(pedidas) - conocidas):
+        mensaje += "; etiquetas desconocidas ignoradas: " + ", ".join(map(str, desconocidas))
+    return ok(await leer_pendiente(session, id, usuario), mensaje)
+
+
 async def _editar(id, cuerpo, session, comandos, usuario, idempotency_key, if_match):
+    if "labels_ids" in (cuerpo.model_extra or {}):
+        args = (session, comandos, usuario, idempotency_key, if_match)
+        return await _etiquetas_como_persat(id, cuerpo, *args)
     await pendiente_visible(session, id, usuario)
     edicion = _edicion(id, cuerpo)
     if edicion.cliente_id is not None:
@@ -318,7 +352,8 @@ async def editar_pendiente(
 ):
     """Cambia solo los campos enviados (`null` vacía direccion, empresa o fechaPendiente). Editables:
     direccion, prioridad, lugar, empresa, fechaPendiente, clienteId. estado, estadoTecnico o asignadoA
-    cambian con las acciones (422). 409 si está FINALIZADO o CANCELADO."""
+    cambian con las acciones (422). 409 si está FINALIZADO o CANCELADO. Como en Persat,
+    `{"labels_ids": [..]}` (solo) reemplaza las etiquetas; un id desconocido se ignora y se nombra."""
     return await _editar(id, cuerpo, session, comandos, usuario, idempotency_key, if_match)
 
 

@@ -21,10 +21,17 @@ from api.pendientes.esquemas import (
     AccionesResponse,
     AccionRequest,
     CambioResponse,
+    CancelarPersatRequest,
     DetalleResponse,
     PendienteResponse,
 )
-from api.pendientes.servicio import cambio_por_clave, estado_actual, leer_detalle, leer_pendiente
+from api.pendientes.servicio import (
+    cambio_por_clave,
+    estado_actual,
+    etiquetas_vivas,
+    leer_detalle,
+    leer_pendiente,
+)
 from contrato.mensajes import EstadoVivo, OrdenAccion, huella_orden
 from domain.acciones import (
     Accion,
@@ -54,8 +61,12 @@ async def _accionar(
     cifrador: CifradorDep,
     clave: str | None = None,
     if_match: str | None = None,
+    *,
+    etiquetas: list[int] | None = None,
+    nota: str = "",
 ):
-    """Send one action to the pendiente's workflow and answer with the pendiente as it is now."""
+    """Send one action to the pendiente's workflow and answer with the pendiente as it is now.
+    `etiquetas` (the peer's cancel) replace the labels in the same change; `nota` ends the message."""
     cuerpo = cuerpo or AccionRequest()
     password = cuerpo.pppoe_password.get_secret_value() if cuerpo.pppoe_password else None
     orden = OrdenAccion(
@@ -70,6 +81,7 @@ async def _accionar(
         # its own now, so that whatever fails from here on the answer can say how to learn the outcome.
         clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",
         version=version_esperada(if_match, cuerpo.version),
+        etiquetas=etiquetas,
     )
     try:
         await pendiente_visible(session, pendiente_id, usuario)
@@ -95,9 +107,10 @@ async def _accionar(
         # Accepted, and the caller may no longer see the pendiente (a technician who released it):
         # an applied change is a 2xx all the same, without the data they may not see any more.
         return ok(
-            None, f"acción '{accion}' aplicada: el pendiente está {vivo.estado} y ya no está a su cargo"
+            None,
+            f"acción '{accion}' aplicada: el pendiente está {vivo.estado} y ya no está a su cargo{nota}",
         )
-    return ok(pendiente, f"acción '{accion}' aplicada: el pendiente está {pendiente.estado}")
+    return ok(pendiente, f"acción '{accion}' aplicada: el pendiente está {pendiente.estado}{nota}")
 
 
 async def _leer_si_visible(session, pendiente_id: int, usuario: UsuarioActual):
@@ -298,16 +311,25 @@ async def cancelar(
 @router.post("/{id}/cancel", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
 async def cancelar_como_persat(
     id: IdPendiente,
-    cuerpo: AccionRequest,
+    cuerpo: CancelarPersatRequest,
     session: SessionDep,
     comandos: ComandosDep,
     cifrador: CifradorDep,
     usuario: UsuarioDep,
     idempotency_key: IdempotencyKey = None,
 ):
-    """Para integraciones hechas para Persat: `{"cause": "...", "labels_ids": [...]}` (las etiquetas se
-    ignoran). Mismas reglas que `PUT /{id}/cancelar`."""
-    return await _accionar(id, Accion.CANCELAR, cuerpo, usuario, session, comandos, cifrador, idempotency_key)
+    """Para integraciones hechas para Persat: `{"cause": "...", "labels_ids": [...]}`. Mismas reglas
+    que `PUT /{id}/cancelar`; `labels_ids` reemplaza las etiquetas en el mismo cambio que la cancelación
+    (`[]` las quita, sin él se conservan) y basta CANCELAR_PENDIENTE. Como en Persat, un id desconocido
+    no es un error: se ignora y el mensaje de la respuesta lo nombra."""
+    etiquetas, nota = None, ""
+    if cuerpo.labels_ids is not None:
+        conocidas = await etiquetas_vivas(session, cuerpo.labels_ids)
+        etiquetas = sorted(conocidas)
+        if desconocidas := sorted(set(cuerpo.labels_ids) - conocidas):
+            nota = "; etiquetas desconocidas ignoradas: " + ", ".join(map(str, desconocidas))
+    args = (usuario, session, comandos, cifrador, idempotency_key)
+    return await _accionar(id, Accion.CANCELAR, cuerpo, *args, etiquetas=etiquetas, nota=nota)
 
 
 # -- PPPoE / VLAN on the three network-bearing types (original paths, `ppoe` and `¿` aliases) ------

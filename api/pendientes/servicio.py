@@ -8,19 +8,25 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from api.comun.deps import UsuarioActual
 from api.comun.paginacion import Pagina, ParametrosPagina, paginar
 from api.comun.visibilidad import exigir, filtro, puede, vinculos
-from api.pendientes.esquemas import DetalleResponse, FiltroPendienteRequest, PendienteResponse
+from api.pendientes.esquemas import (
+    DetalleResponse,
+    EtiquetaBreve,
+    FiltroPendienteRequest,
+    PendienteResponse,
+)
 from contrato.mensajes import EstadoVivo
 from db import models as m
 from db.lectura import detalle_de, hechos_vivos
 from domain.enums import EstadoPendiente, PrioridadPendiente
 from domain.errores import DatosInvalidos, NoEncontrado
+from domain.etiquetas import ModoEtiquetas
 from domain.visibilidad import Recurso, Vinculo
 from domain.zona import LIMA
 from infra.seguridad import Cifrador
@@ -104,6 +110,37 @@ def _consulta_pendientes() -> Select:
     )
 
 
+async def etiquetas_de(session: AsyncSession, pendiente_ids: list[int]) -> dict[int, list[EtiquetaBreve]]:
+    """The live labels of each pendiente (one query for a whole page), by name."""
+    if not pendiente_ids:
+        return {}
+    filas = await session.execute(
+        select(m.PendienteEtiqueta.pendiente_id, m.Etiqueta.id, m.Etiqueta.nombre)
+        .join(m.Etiqueta, m.Etiqueta.id == m.PendienteEtiqueta.etiqueta_id)
+        .where(m.PendienteEtiqueta.pendiente_id.in_(pendiente_ids), m.Etiqueta.vigente.is_(True))
+        .order_by(func.lower(m.Etiqueta.nombre), m.Etiqueta.id)
+    )
+    resultado: dict[int, list[EtiquetaBreve]] = {}
+    for pendiente_id, etiqueta_id, nombre in filas:
+        resultado.setdefault(pendiente_id, []).append(EtiquetaBreve(id=etiqueta_id, nombre=nombre))
+    return resultado
+
+
+async def etiquetas_vivas(session: AsyncSession, ids: list[int]) -> set[int]:
+    """Which of `ids` are live labels (anything outside the id range is not one)."""
+    validos = {i for i in ids if 0 < i < 2**63}
+    if not validos:
+        return set()
+    consulta = select(m.Etiqueta.id).where(m.Etiqueta.id.in_(validos), m.Etiqueta.vigente.is_(True))
+    return set(await session.scalars(consulta))
+
+
+async def exigir_etiquetas_vivas(session: AsyncSession, ids: list[int]) -> None:
+    if faltan := sorted(set(ids) - await etiquetas_vivas(session, ids)):
+        lista = ", ".join(map(str, faltan))
+        raise DatosInvalidos(f"etiquetas inexistentes o eliminadas: {lista}", {"campo": "etiquetaIds"})
+
+
 def _respuesta(fila: Any) -> PendienteResponse:
     pendiente, cliente, registrador, tecnico = fila
     return PendienteResponse(
@@ -138,7 +175,8 @@ async def leer_pendiente(
     if encontrado is None:
         raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
     exigir(usuario, Recurso.PENDIENTE, _vinculos(usuario, encontrado[0]))
-    return _respuesta(encontrado)
+    etiquetas = await etiquetas_de(session, [pendiente_id])
+    return _respuesta(encontrado).model_copy(update={"etiquetas": etiquetas.get(pendiente_id, [])})
 
 
 # -- The list ---------------------------------------------------------------------------------------
@@ -173,6 +211,18 @@ def _usuario(usuario_id: int) -> ColumnElement[bool]:
     return or_(m.Pendiente.registrado_por == empleado, m.Pendiente.asignado_a == empleado)
 
 
+def _etiquetas(ids: list[int], modo: ModoEtiquetas | None) -> ColumnElement[bool]:
+    """Carries any (or all) of these live labels."""
+    pe, e = m.PendienteEtiqueta, m.Etiqueta
+    buscadas = set(ids)
+    donde = (pe.pendiente_id == m.Pendiente.id, pe.etiqueta_id.in_(buscadas), e.vigente.is_(True))
+    if modo is ModoEtiquetas.TODAS:
+        # (pendiente_id, etiqueta_id) is the key: counting rows counts distinct labels.
+        cuantas = select(func.count()).select_from(pe).join(e, e.id == pe.etiqueta_id).where(*donde)
+        return cuantas.scalar_subquery() == len(buscadas)
+    return exists().where(e.id == pe.etiqueta_id, *donde)
+
+
 def condiciones_filtro(filtro: FiltroPendienteRequest) -> list[ColumnElement[bool]]:
     f = filtro
     desde = f.fecha_desde or f.fecha_pendiente
@@ -197,6 +247,7 @@ def condiciones_filtro(filtro: FiltroPendienteRequest) -> list[ColumnElement[boo
         (desde, lambda v: P.fecha_pendiente >= _inicio_del_dia(v)),
         (hasta, lambda v: P.fecha_pendiente < _inicio_del_dia(v + timedelta(days=1))),
         (texto or None, _texto),
+        (f.etiquetas or None, lambda v: _etiquetas(v, f.etiquetas_modo)),
     ]
     return [condicion(valor) for valor, condicion in posibles if valor is not None]
 
@@ -232,7 +283,7 @@ async def listar_pendientes(
 ) -> Pagina[PendienteResponse]:
     """One page of the live pendientes the caller may see that match `filtro`."""
     consulta = _consulta_pendientes().where(condicion_visible(usuario), *condiciones_filtro(filtro))
-    return await paginar(
+    resultado = await paginar(
         session,
         consulta,
         pagina,
@@ -242,6 +293,10 @@ async def listar_pendientes(
         escalar=False,
         desempate=m.Pendiente.id.desc(),
     )
+    etiquetas = await etiquetas_de(session, [p.id for p in resultado.content])
+    for p in resultado.content:
+        p.etiquetas = etiquetas.get(p.id, [])
+    return resultado
 
 
 async def cambio_por_clave(session: AsyncSession, pendiente_id: int, cambio_id: str) -> m.Historial | None:

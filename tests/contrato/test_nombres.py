@@ -20,7 +20,7 @@ from domain.acciones import Accion
 from workflows.pendiente import PendienteWorkflow
 from workflows.reconciliador import ReconciliadorWorkflow
 
-ACTUALIZACIONES = {"registrar", "editar", "guardar_detalle", "eliminar", "sincronizar"}
+ACTUALIZACIONES = {"registrar", "editar", "guardar_detalle", "eliminar", "sincronizar", "etiquetar"}
 ACCIONES = {
     "asignar",
     "reasignar",

@@ -43,6 +43,7 @@ SEARCH_ATTRIBUTES = {
     "ClienteId": "Int",
     "FechaPendiente": "Datetime",
     "Vencido": "Bool",
+    "Etiquetas": "KeywordList",
 }
 # Values the operator must provide (`${VAR:?...}`), as a test stands in for them.
 SAMPLE_ENV = {
