@@ -97,3 +97,17 @@ def firma_valida(secreto: str, cabeceras: dict[str, str], cuerpo: str, toleranci
     return reciente and any(
         hmac.compare_digest(f, esperada) for f in cabeceras["webhook-signature"].split(" ")
     )
+
+
+async def apartar_lo_anterior(sessions) -> None:
+    """Before a test starts a relay: the events earlier tests left in the outbox are marked handed out and
+    their subscriptions (receivers long gone) disabled, so the relay works only for this test's. Without
+    it a relay started late in the suite would first deliver thousands of old events to dead receivers."""
+    from sqlalchemy import func, update
+
+    from db import models as m
+
+    async with sessions.begin() as s:
+        pendientes = update(m.Evento).where(m.Evento.despachado_en.is_(None))
+        await s.execute(pendientes.values(despachado_en=func.now()))
+        await s.execute(update(m.Webhook).where(m.Webhook.activo.is_(True)).values(activo=False))

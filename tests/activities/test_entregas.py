@@ -22,7 +22,7 @@ from domain.eventos import EstadoEntrega, Formato, TipoEvento
 from infra.seguridad import Cifrador
 from infra.temporal import asegurar_repartidor
 from infra.webhooks import generar_secreto
-from tests.activities.receptor import Receptor, firma_valida
+from tests.activities.receptor import Receptor, apartar_lo_anterior, firma_valida
 from worker import build_worker
 
 TIMEOUT_RECEPTOR = 1.0
@@ -35,10 +35,12 @@ async def motor(settings, temporal_env, sessions):
     ajustes = settings.model_copy(update={"webhook_timeout_segundos": TIMEOUT_RECEPTOR})
     cola = f"entregas-{uuid.uuid4().hex[:8]}"
     repartidor = f"repartidor-{cola}"
+    await apartar_lo_anterior(sessions)
     async with build_worker(temporal_env.client, sessions, cola, settings=ajustes):
         await asegurar_repartidor(temporal_env.client, cola, repartidor)
         yield ajustes
         await temporal_env.client.get_workflow_handle(repartidor).terminate("fin de la prueba")
+    await apartar_lo_anterior(sessions)
 
 
 async def crear_webhook(sessions, settings, url: str, **campos) -> tuple[int, str]:

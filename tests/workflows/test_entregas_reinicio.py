@@ -17,7 +17,7 @@ from sqlalchemy import select
 from contrato import nombres
 from db import models as m
 from domain.eventos import EstadoEntrega, TipoEvento
-from tests.activities.receptor import Receptor, firma_valida
+from tests.activities.receptor import Receptor, apartar_lo_anterior, firma_valida
 from tests.activities.test_entregas import (
     crear_webhook,
     entregas_de,
@@ -46,6 +46,7 @@ async def test_la_entrega_termina_tras_matar_el_worker_a_mitad_de_la_escalera(
     lugar = f"L-{uuid.uuid4().hex[:6]}"
     pendiente = uuid.uuid4().int % 10**8
     # The first attempt of each event fails; the retry succeeds.
+    await apartar_lo_anterior(sessions)
     async with Receptor(lambda p, previas: 500 if previas == 0 else 200) as receptor:
         webhook_id, secreto = await crear_webhook(sessions, settings, receptor.url, filtro_lugares=[lugar])
         worker = _worker(settings, cola)

@@ -9,12 +9,10 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, update
 
-from db import models as m
 from domain.zona import LIMA
 from infra.temporal import asegurar_repartidor
-from tests.activities.receptor import Receptor, firma_valida
+from tests.activities.receptor import Receptor, apartar_lo_anterior, firma_valida
 from tests.conftest import TASK_QUEUE
 
 ESPERA = 30  # seconds an event may take to arrive before the test fails
@@ -25,14 +23,12 @@ async def repartidor(temporal_env, sessions, worker):
     """The relay on the shared worker's queue, for this test only. What earlier tests left in the
     outbox and their subscriptions (receivers long gone) are set aside first, so that the relay works
     only for this test's subscriptions."""
-    async with sessions.begin() as s:
-        pendientes = update(m.Evento).where(m.Evento.despachado_en.is_(None))
-        await s.execute(pendientes.values(despachado_en=func.now()))
-        await s.execute(update(m.Webhook).values(activo=False))
+    await apartar_lo_anterior(sessions)
     id_ = f"repartidor-e2e-{uuid.uuid4().hex[:6]}"
     await asegurar_repartidor(temporal_env.client, TASK_QUEUE, id_)
     yield
     await temporal_env.client.get_workflow_handle(id_).terminate("fin de la prueba")
+    await apartar_lo_anterior(sessions)
 
 
 async def _suscribir(http, h, url: str, **campos) -> tuple[int, str]:

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db import models as m
+from tests.activities.receptor import apartar_lo_anterior
 
 # Nothing listens on the discard port of loopback: a receiver that is down.
 CAIDO = "http://127.0.0.1:9/webhook"
@@ -151,3 +152,11 @@ def entregar(sessions):
             return entrega.id, evento.id
 
     return _entregar
+
+
+@pytest.fixture(autouse=True, scope="module")
+async def sin_suscripciones_sobrantes(sessions):
+    """The subscriptions these tests make point at receivers that close with them: disabled afterwards,
+    so that a relay a later test starts does not deliver the whole suite's events to them."""
+    yield
+    await apartar_lo_anterior(sessions)
