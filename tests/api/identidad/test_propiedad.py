@@ -109,6 +109,9 @@ PETICIONES: dict[tuple[str, str], tuple[dict, dict | None]] = {
     ("PUT", "/api/pendientes/{id}/postergar"): ({}, {"nuevaFecha": "{manana}", "motivo": "lo pide otro"}),
     ("PUT", "/api/pendientes/{id}/cancelar"): ({}, {"motivo": "lo pide otro"}),
     ("POST", "/api/pendientes/{id}/cancel"): ({}, {"cause": "lo pide otro"}),
+    ("PUT", "/api/pendientes/{id}/etiquetas"): ({}, {"etiquetaIds": []}),
+    ("POST", "/api/pendientes/{id}/etiquetas/{etiquetaId}"): SIN_NADA,
+    ("DELETE", "/api/pendientes/{id}/etiquetas/{etiquetaId}"): SIN_NADA,
     **{("GET", f"/api/pendientes/{{id}}/{tipo}"): SIN_NADA for tipo in DETALLES},
     **{
         (m, f"/api/pendientes/{{id}}/{tipo}"): ({}, cuerpo)
@@ -142,7 +145,8 @@ async def _pedir(http, metodo: str, ruta: str, pendiente_id: int, headers, sessi
     query = {k: v.format(**valores) for k, v in query.items()}
     if cuerpo is not None:
         cuerpo = {k: v.format(**valores) if isinstance(v, str) else v for k, v in cuerpo.items()}
-    url = ruta.replace("{accion}", "comenzar").replace("{clave}", "alta-1").replace("{id}", str(pendiente_id))
+    url = ruta.replace("{accion}", "comenzar").replace("{clave}", "alta-1").replace("{etiquetaId}", "1")
+    url = url.replace("{id}", str(pendiente_id))
     return await http.request(metodo, url, params=query, json=cuerpo, headers=headers)
 
 
