@@ -255,14 +255,7 @@ class Entregador:
     def _secretos(self, webhook: m.Webhook, ahora: datetime) -> list[str]:
         if self._cifrador is None:
             raise ApplicationError("SECRETS_KEY no está configurada: no se puede firmar")
-        cifrados = [webhook.secreto_cifrado]
-        if (
-            webhook.secreto_anterior_cifrado
-            and webhook.anterior_vence_en
-            and webhook.anterior_vence_en > ahora
-        ):
-            cifrados.append(webhook.secreto_anterior_cifrado)
-        secretos = [self._cifrador.descifrar(c) for c in cifrados]
+        secretos = [self._cifrador.descifrar(c) for c in webhook.secretos_cifrados(ahora)]
         if secretos[0] is None:
             raise ApplicationError(f"el secreto del webhook {webhook.id} no se puede descifrar")
         return [s for s in secretos if s is not None]

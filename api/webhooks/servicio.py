@@ -212,9 +212,7 @@ async def rotar(
 
 def secretos(fila: m.Webhook, cifrador: Cifrador, ahora: datetime) -> list[str]:
     """The secrets that sign now: the current one, then the previous one during its grace."""
-    firmantes = [cifrador.descifrar(fila.secreto_cifrado)]
-    if fila.secreto_anterior_cifrado and fila.anterior_vence_en and fila.anterior_vence_en > ahora:
-        firmantes.append(cifrador.descifrar(fila.secreto_anterior_cifrado))
+    firmantes = [cifrador.descifrar(c) for c in fila.secretos_cifrados(ahora)]
     if firmantes[0] is None:
         # SECRETS_KEY changed since the secret was stored: nothing can be signed until it is rotated.
         raise Conflicto(

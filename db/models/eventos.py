@@ -61,6 +61,14 @@ class Webhook(ColumnasComunes, Base):
     fallando_desde: Mapped[datetime | None]
     creado_por: Mapped[int | None] = mapped_column(BigInteger)
 
+    def secretos_cifrados(self, ahora: datetime) -> list[str]:
+        """The encrypted secrets that sign at `ahora`: the current one, then the previous one during the
+        grace period after a rotation."""
+        cifrados = [self.secreto_cifrado]
+        if self.secreto_anterior_cifrado and self.anterior_vence_en and self.anterior_vence_en > ahora:
+            cifrados.append(self.secreto_anterior_cifrado)
+        return cifrados
+
 
 class Entrega(Base):
     """One event's delivery to one subscription. `clave` groups what must arrive in order (the events
