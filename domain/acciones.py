@@ -338,3 +338,15 @@ def accion_tecnica_hacia(situacion: Situacion, objetivo: ET) -> list[Accion]:
         for t in TRANSICIONES_TECNICAS
         if t.desde is situacion.estado_tecnico and t.hacia is objetivo and t.desde is not t.hacia
     ]
+
+
+def datos_conflicto(situacion: Situacion | None, version: int | None, actor: Actor | None = None) -> dict:
+    """The one 409 body (README "Errores"): where the pendiente stands and what this caller may do now.
+    Without an actor nobody may act (a closed pendiente: its workflow has ended)."""
+    permitidas = acciones_permitidas(situacion, actor) if situacion and actor else []
+    return {
+        "estado": situacion.estado.value if situacion else None,
+        "estadoTecnico": situacion.estado_tecnico.value if situacion else None,
+        "accionesPermitidas": [a.value for a in permitidas],
+        "version": version,
+    }

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.acciones import Actor, Situacion
+from domain.acciones import Actor, Situacion, datos_conflicto
 from domain.enums import EstadoPendiente as E
-from domain.errores import Conflicto, datos_conflicto
+from domain.errores import Conflicto
 
 
 class Anexo(StrEnum):

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
-
-if TYPE_CHECKING:
-    from domain.acciones import Actor, Situacion
 
 
 class TipoError(StrEnum):
@@ -65,21 +62,6 @@ class NoDisponible(ErrorPendientes):
 
 class DemasiadosIntentos(ErrorPendientes):
     status = 429
-
-
-def datos_conflicto(situacion: Situacion | None, version: int | None, actor: Actor | None = None) -> dict:
-    """The one 409 body (README "Errores"): where the pendiente stands and what this caller may do now.
-    Without an actor nobody may act (a closed pendiente: its workflow has ended)."""
-    # Imported here: domain.acciones spells its refusals with TipoError, so it imports this module.
-    from domain.acciones import acciones_permitidas
-
-    permitidas = acciones_permitidas(situacion, actor) if situacion and actor else []
-    return {
-        "estado": situacion.estado.value if situacion else None,
-        "estadoTecnico": situacion.estado_tecnico.value if situacion else None,
-        "accionesPermitidas": [a.value for a in permitidas],
-        "version": version,
-    }
 
 
 # How the API spells the fields an action needs (domain DATOS_REQUERIDOS): a 422 names them so.

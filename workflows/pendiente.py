@@ -47,11 +47,12 @@ with workflow.unsafe.imports_passed_through():
         acciones_permitidas,
         acciones_posibles,
         cambios_de,
+        datos_conflicto,
         efecto_de,
         evaluar,
     )
     from domain.enums import EstadoPendiente
-    from domain.errores import CAMPOS_DE_ACCION, TipoError, dato_invalido, datos_conflicto
+    from domain.errores import CAMPOS_DE_ACCION, TipoError, dato_invalido
     from workflows import busqueda
 
 # History entries the workflow writes on its own (actor `sistema`) or for refused signals.

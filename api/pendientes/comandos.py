@@ -41,14 +41,13 @@ from contrato.mensajes import (
 )
 from db import identidad
 from db import models as m
-from domain.acciones import Accion, Situacion
+from domain.acciones import Accion, Situacion, datos_conflicto
 from domain.errores import (
     Conflicto,
     DatosInvalidos,
     NoDisponible,
     NoEncontrado,
     SinPermiso,
-    datos_conflicto,
     desde_workflow,
 )
 from infra.config import Settings

@@ -38,9 +38,10 @@ from domain.acciones import (
     accion_hacia,
     accion_tecnica_hacia,
     acciones_permitidas,
+    datos_conflicto,
 )
 from domain.enums import EstadoPendiente, EstadoTecnico
-from domain.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso, datos_conflicto
+from domain.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso
 
 router = APIRouter(prefix="/api/pendientes", tags=["acciones"])
 RESPUESTAS = ERRORES | {409: {"model": Respuesta[dict], "description": "No permitido en el estado actual"}}
