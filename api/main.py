@@ -33,6 +33,7 @@ from api.seguimiento import rutas_historial as historial
 from api.seguimiento import rutas_notificaciones as notificaciones
 from api.seguimiento import rutas_tiempos as tiempos
 from api.seguimiento.difusor import Difusor
+from api.seguimiento_cliente import rutas as seguimiento_cliente
 from api.webhooks import rutas as webhooks
 from db.engine import make_engine, make_session_factory
 from infra.config import Settings, get_settings
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
-    rutas += (webhooks, etiquetas, etiquetas_pendiente)
+    rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente)
     for modulo in rutas:
         app.include_router(modulo.router)
 

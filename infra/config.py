@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     api_docs_enabled: bool | None = None
     # Strict-Transport-Security max-age sent in production (which runs behind a TLS proxy); 0: not sent.
     hsts_max_age_seconds: int = Field(default=31_536_000, ge=0)
+    # The customer's tracking link (/seguimiento/<token>): the public address it starts with, the hours it
+    # keeps answering after the pendiente closes, and the requests one client address may make a minute.
+    url_publica: str = "http://127.0.0.1:8000"
+    seguimiento_cliente_horas_tras_cierre: float = Field(default=72, ge=0)
+    seguimiento_cliente_por_minuto: int = Field(default=60, gt=0)
 
     @model_validator(mode="after")
     def _secrets_required_in_production(self) -> Settings:

@@ -23,6 +23,7 @@ from db.models.pendientes import (
     PendienteTraslado,
 )
 from db.models.seguimiento import Notificacion, PendienteTiempo
+from db.models.seguimiento_cliente import EnlaceSeguimiento
 
 __all__ = [
     # base
@@ -53,6 +54,8 @@ __all__ = [
     # seguimiento
     "Notificacion",
     "PendienteTiempo",
+    # seguimiento del cliente
+    "EnlaceSeguimiento",
     # catalogo
     "AppVersion",
     "Catalogo",

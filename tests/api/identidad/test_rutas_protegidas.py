@@ -24,6 +24,9 @@ PUBLICAS = {
     # The mobile app checks for updates before anyone logs in (reads only; publishing needs ADMINISTRAR).
     ("GET", "/app/app-version/vigentes"),
     ("GET", "/app/app-version/ultima"),
+    # The customer's tracking link: the unguessable token is the credential (api/seguimiento_cliente).
+    ("GET", "/seguimiento/{token}"),
+    ("GET", "/seguimiento/{token}.json"),
 }
 # WebSocket routes authenticate at the handshake; tests/api/seguimiento/test_notificaciones.py covers /ws.
 WEBSOCKETS = {"/ws"}
@@ -92,6 +95,9 @@ async def test_las_rutas_publicas_responden_sin_token(app, http, h):
         ("GET", "/openapi.json"): ({}, 200),
         ("GET", "/app/app-version/vigentes"): ({"size": 100}, 200),
         ("GET", "/app/app-version/ultima"): ({"plataforma": version["plataforma"]}, 200),
+        # No such token: the same 404 as a revoked or expired link.
+        ("GET", "/seguimiento/{token}"): ({}, 404),
+        ("GET", "/seguimiento/{token}.json"): ({}, 404),
     }
     assert set(esperado) == PUBLICAS - {("POST", "/auth")}
     respuestas = {}
