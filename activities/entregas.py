@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import any_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -27,7 +27,7 @@ from contrato import nombres
 from contrato.entregas import ClaveEntregas, Desenlace, OrdenEntrega, Reparto, ResultadoEntrega
 from db import models as m
 from db.eventos import cuerpo
-from db.models.seguimiento import CANAL_NOTIFICACIONES
+from db.notificaciones import con_permiso, notificar
 from domain.enums import NotificationTipo
 from domain.eventos import INTENTOS_MAXIMOS, EstadoEntrega, espera_antes_del_intento
 from domain.permisos import Permiso
@@ -382,31 +382,16 @@ class Entregador:
         )
         if desactivado is None:
             return
-        administradores = await s.scalars(
-            select(m.Usuario.id)
-            .join(m.Rol, m.Rol.id == m.Usuario.rol_id)
-            .where(
-                m.Usuario.vigente.is_(True),
-                m.Rol.vigente.is_(True),
-                Permiso.ADMINISTRAR.value == any_(m.Rol.permisos),
-            )
-        )
         marca = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-        for usuario_id in list(administradores):
-            creada = await s.scalar(
-                insert(m.Notificacion)
-                .values(
-                    titulo="Webhook desactivado",
-                    mensaje=f"El webhook {webhook.id} ({webhook.url[:200]}) se desactivó: {motivo}.",
-                    tipo=NotificationTipo.WARNING,
-                    usuario_id=usuario_id,
-                    evento_clave=f"webhook-{webhook.id}-desactivado-{marca}:{usuario_id}",
-                )
-                .on_conflict_do_nothing(index_elements=["evento_clave"])
-                .returning(m.Notificacion.id)
+        for usuario_id in list(await s.scalars(con_permiso(Permiso.ADMINISTRAR))):
+            await notificar(
+                s,
+                usuario_id=usuario_id,
+                titulo="Webhook desactivado",
+                mensaje=f"El webhook {webhook.id} ({webhook.url[:200]}) se desactivó: {motivo}.",
+                tipo=NotificationTipo.WARNING,
+                evento_clave=f"webhook-{webhook.id}-desactivado-{marca}:{usuario_id}",
             )
-            if creada is not None:
-                await s.execute(select(func.pg_notify(CANAL_NOTIFICACIONES, f"{usuario_id}:{creada}")))
 
     async def _descartar(self, webhook_id: int, clave: str) -> None:
         """Every waiting delivery of the queue of a disabled or deleted subscription, at once."""

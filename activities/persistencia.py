@@ -28,7 +28,7 @@ from db.eventos import actor as actor_evento
 from db.eventos import registrar_de_pendiente
 from db.identidad import clave_de_firma
 from db.lectura import DETALLES, detalle_de, hechos_vivos
-from db.models.seguimiento import CANAL_NOTIFICACIONES
+from db.notificaciones import con_permiso, notificar, usuarios_activos
 from domain.acciones import Accion, efecto_de
 from domain.avisos import AVISOS, TECNICO, Aviso
 from domain.edicion import CAMPOS_DETALLE, CAMPOS_EDITABLES
@@ -399,31 +399,23 @@ class PersistenciaActivities:
                 id=fila.id, tipo=fila.tipo, lugar=fila.lugar, detalles=detalles or ""
             )
             for usuario_id in await self._destinatarios(s, aviso, cambio):
-                creada = await s.scalar(
-                    insert(m.Notificacion)
-                    .values(
-                        titulo=aviso.titulo,
-                        mensaje=texto,
-                        tipo=aviso.tipo,
-                        usuario_id=usuario_id,
-                        pendiente_id=fila.id,
-                        evento_clave=f"{fila.id}:{cambio.seq}:{usuario_id}",
-                    )
-                    .on_conflict_do_nothing(index_elements=["evento_clave"])
-                    .returning(m.Notificacion.id)
+                await notificar(
+                    s,
+                    usuario_id=usuario_id,
+                    titulo=aviso.titulo,
+                    mensaje=texto,
+                    tipo=aviso.tipo,
+                    pendiente_id=fila.id,
+                    evento_clave=f"{fila.id}:{cambio.seq}:{usuario_id}",
                 )
-                if creada is not None:
-                    await s.execute(select(func.pg_notify(CANAL_NOTIFICACIONES, f"{usuario_id}:{creada}")))
 
     async def _destinatarios(self, s: AsyncSession, aviso: Aviso, cambio: Cambio) -> list[int]:
-        activos = select(m.Usuario.id).join(m.Rol, m.Rol.id == m.Usuario.rol_id)
-        activos = activos.where(m.Usuario.vigente.is_(True), m.Rol.vigente.is_(True))
         if aviso.destinatarios == TECNICO:
             if cambio.despues.asignado_a is None:
                 return []
-            consulta = activos.where(m.Usuario.empleado_id == cambio.despues.asignado_a)
+            consulta = usuarios_activos().where(m.Usuario.empleado_id == cambio.despues.asignado_a)
         else:
-            consulta = activos.where(aviso.destinatarios.value == any_(m.Rol.permisos))
+            consulta = con_permiso(aviso.destinatarios)
         return [u for u in await s.scalars(consulta) if u != cambio.actor.usuario_id]
 
     async def _guardar_detalle(self, s: AsyncSession, tipo: str, cambio: Cambio) -> None:

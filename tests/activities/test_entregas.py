@@ -202,6 +202,7 @@ async def test_un_fallo_a_mitad_de_una_racha_se_reintenta_ese_y_los_siguientes_e
     # In seq order, each accepted once; the refused one was sent again before any later one.
     assert [p.json["seq"] for p in receptor.peticiones] == [1, 2, 2, 3, 4]
     assert [p.status for p in receptor.peticiones] == [200, 500, 200, 200, 200]
+
     # The receiver answers before the attempt is recorded: wait for the record of the last one.
     async def registradas():
         entregas = await entregas_de(sessions, webhook_id)
