@@ -54,6 +54,14 @@ class LugarPendiente(StrEnum):
     DESAGUADERO = "DESAGUADERO"
 
 
+class EstadoSla(StrEnum):
+    """Where a pendiente stands against its resolution deadline (domain/sla.py)."""
+
+    EN_PLAZO = "EN_PLAZO"
+    EN_RIESGO = "EN_RIESGO"
+    INCUMPLIDO = "INCUMPLIDO"
+
+
 class EmpresaPendiente(StrEnum):
     SIMAX = "SIMAX"
     WINEX = "WINEX"

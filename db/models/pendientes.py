@@ -7,7 +7,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, Numeric, String, Text, UniqueConstraint, func, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Index,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +26,7 @@ from db.models.base import Base, BigIntPK, ColumnasComunes, StrEnumType, enum_ch
 from domain.enums import (
     EmpresaPendiente,
     EstadoPendiente,
+    EstadoSla,
     EstadoTecnico,
     LugarPendiente,
     PrioridadPendiente,
@@ -42,6 +54,7 @@ class Pendiente(ColumnasComunes, Base):
         enum_check("empresa", EmpresaPendiente),
         enum_check("prioridad", PrioridadPendiente),
         enum_check("tipo", TipoPendiente),
+        enum_check("estado_sla", EstadoSla),
     )
 
     # BY DEFAULT (not ALWAYS): the API may draw an id from the sequence before inserting the row.
@@ -64,6 +77,17 @@ class Pendiente(ColumnasComunes, Base):
     vencido: Mapped[bool] = mapped_column(server_default=text("false"), index=True)
     # Lifecycle transitions applied so far; a write tagged with a seq already applied is a retry.
     seq: Mapped[int] = mapped_column(server_default=text("0"))
+    # The resolution clock (domain/sla.py), written by the workflow with every change. NULL for
+    # pendientes created before the SLA existed.
+    estado_sla: Mapped[EstadoSla | None] = mapped_column(StrEnumType(EstadoSla), index=True)
+    sla_plazo_seg: Mapped[int | None]
+    sla_consumido_seg: Mapped[int | None]
+    # When the clock last started; NULL while it is stopped (POSTERGADO, POR_VALIDAR, closed).
+    sla_desde: Mapped[datetime | None]
+    # The deadline while the clock runs (sla_desde + plazo - consumido), to sort and filter by.
+    sla_vence: Mapped[datetime | None] = mapped_column(index=True)
+    # The highest escalation raised: 0, 50, 75 or 100 (% of the deadline).
+    sla_nivel: Mapped[int | None] = mapped_column(SmallInteger)
 
     cliente: Mapped[Cliente] = relationship(lazy="raise")
     registrado_por_empleado: Mapped[Empleado] = relationship(foreign_keys=[registrado_por], lazy="raise")
