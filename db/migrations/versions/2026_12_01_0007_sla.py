@@ -35,5 +35,12 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_pendientes_sla_vence"), table_name="pendientes")
     op.drop_index(op.f("ix_pendientes_estado_sla"), table_name="pendientes")
     op.drop_constraint(op.f("ck_pendientes_estado_sla"), "pendientes", type_="check")
-    for columna in ("sla_nivel", "sla_vence", "sla_desde", "sla_consumido_seg", "sla_plazo_seg", "estado_sla"):
+    for columna in (
+        "sla_nivel",
+        "sla_vence",
+        "sla_desde",
+        "sla_consumido_seg",
+        "sla_plazo_seg",
+        "estado_sla",
+    ):
         op.drop_column("pendientes", columna)
