@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select, text
@@ -41,7 +41,9 @@ from contrato.mensajes import (
 )
 from db import identidad
 from db import models as m
+from domain import sla
 from domain.acciones import Accion, Situacion, datos_conflicto
+from domain.enums import EstadoPendiente
 from domain.errores import (
     Conflicto,
     DatosInvalidos,
@@ -52,7 +54,7 @@ from domain.errores import (
 )
 from infra.config import Settings
 from infra.seguridad import firmar
-from infra.temporal import workflow_id
+from infra.temporal import config_flujo, workflow_id
 from workflows import busqueda
 from workflows.pendiente import PendienteWorkflow
 
@@ -101,7 +103,7 @@ class Comandos:
     def desde_settings(
         cls, client: Client, sessions: async_sessionmaker[AsyncSession], settings: Settings
     ) -> Comandos:
-        flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+        flujo = config_flujo(settings)
         timeout = timedelta(seconds=settings.update_timeout_seconds)
         return cls(client, sessions, settings.temporal_task_queue, timeout, flujo)
 
@@ -153,8 +155,11 @@ class Comandos:
             if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
                 return pendiente_id
         inicio = await self.inicio(pendiente_id, datos, actor)
+        # What the UI shows before the first change: the clock the workflow starts it with.
+        plazo = self._flujo.sla_plazos[datos.prioridad]
+        reloj = sla.iniciar(plazo, EstadoPendiente.REGISTRADO, datetime.now(UTC))
         inicial = EstadoVivo(
-            pendiente_id=pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente
+            pendiente_id=pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente, sla=reloj
         )
         arranque = WithStartWorkflowOperation(
             PendienteWorkflow.run,
