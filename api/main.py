@@ -24,6 +24,7 @@ from api.notas import rutas as notas
 from api.operaciones import rutas_reconciliaciones as reconciliaciones
 from api.operaciones import rutas_salud as salud
 from api.pagos import rutas as pagos
+from api.pdf import rutas as pdf
 from api.pendientes import rutas as pendientes
 from api.pendientes import rutas_acciones as acciones
 from api.pendientes import rutas_detalles as detalles
@@ -136,7 +137,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
-    rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente)
+    rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente, pdf)
     for modulo in rutas:
         app.include_router(modulo.router)
 
