@@ -9,6 +9,8 @@ few minutes before or after the instant it is about, so the seconds a request ta
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
 from api.pendientes.comandos import Comandos
 from contrato.mensajes import DatosPendiente, Edicion, OrdenAccion, OrdenEdicion
@@ -27,6 +30,7 @@ from infra.temporal import workflow_id
 from ops.demo import personas_demo
 from worker import build_worker
 from workflows import busqueda
+from workflows.pendiente import PendienteWorkflow
 
 COLA = "pendientes-sla"
 HORA = timedelta(hours=1)
@@ -166,6 +170,15 @@ async def test_un_muy_urgente_escala_a_la_mitad_a_tres_cuartos_y_al_vencer(
     # Nothing more is raised after the breach, however long it stays open.
     await entorno.sleep(timedelta(days=3))
     assert len(await _escaladas(sessions, pendiente_id)) == 3
+
+    # Its history replays against this code; GRABAR_HISTORIAS=1 keeps it for test_replay.py.
+    historia = await entorno.client.get_workflow_handle(workflow_id(pendiente_id)).fetch_history()
+    await Replayer(workflows=[PendienteWorkflow], data_converter=pydantic_data_converter).replay_workflow(
+        historia
+    )
+    if os.environ.get("GRABAR_HISTORIAS"):
+        destino = Path(__file__).parent / "historias" / "sla_escaladas_muy_urgente.json"
+        destino.write_text(json.dumps(json.loads(historia.to_json()), indent=1))
 
 
 async def _usuarios_con_permiso(sessions, permiso: str) -> set[int]:
