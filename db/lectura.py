@@ -3,6 +3,8 @@ Temporal messages (contrato/) are built from them by their users, so db/ never d
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models as m
@@ -48,6 +50,19 @@ def reloj_sla(fila: m.Pendiente) -> sla.RelojSla | None:
         desde=fila.sla_desde,
         nivel=fila.sla_nivel or 0,
     )
+
+
+def hechos_sla(fila: m.Pendiente, ahora: datetime) -> dict[str, object]:
+    """The SLA as every view of a pendiente shows it (API answers, event payloads), as of `ahora`."""
+    reloj = reloj_sla(fila)
+    if reloj is None:
+        return dict.fromkeys(("estado_sla", "sla_vence", "sla_plazo_horas", "sla_transcurrido_minutos"))
+    return {
+        "estado_sla": fila.estado_sla,
+        "sla_vence": fila.sla_vence,
+        "sla_plazo_horas": round(reloj.plazo_seg / 3600, 2),
+        "sla_transcurrido_minutos": sla.consumido(reloj, ahora) // 60,
+    }
 
 
 def columnas_sla(reloj: sla.RelojSla | None, estado: EstadoPendiente) -> dict[str, object]:

@@ -23,8 +23,7 @@ from api.pendientes.esquemas import (
 )
 from contrato.mensajes import EstadoVivo
 from db import models as m
-from db.lectura import detalle_de, hechos_vivos, reloj_sla
-from domain import sla
+from db.lectura import detalle_de, hechos_sla, hechos_vivos
 from domain.enums import EstadoPendiente, EstadoSla, PrioridadPendiente
 from domain.errores import DatosInvalidos, NoEncontrado
 from domain.etiquetas import ModoEtiquetas
@@ -164,21 +163,9 @@ def _respuesta(fila: Any) -> PendienteResponse:
         cod_cliente=cliente.codigo_cliente,
         celular_cliente=cliente.telefono,
         vencido=pendiente.vencido,
-        **_sla(pendiente),
+        **hechos_sla(pendiente, datetime.now(UTC)),
         version=pendiente.seq,
     )
-
-
-def _sla(pendiente: m.Pendiente) -> dict[str, object]:
-    reloj = reloj_sla(pendiente)
-    if reloj is None:
-        return {}
-    return {
-        "estado_sla": pendiente.estado_sla,
-        "sla_vence": pendiente.sla_vence,
-        "sla_plazo_horas": round(reloj.plazo_seg / 3600, 2),
-        "sla_transcurrido_minutos": sla.consumido(reloj, datetime.now(UTC)) // 60,
-    }
 
 
 async def leer_pendiente(
