@@ -9,18 +9,14 @@ delivers what arrived; with nothing left the workflow ends, and a wake-up starts
 from __future__ import annotations
 
 import random
-import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from contrato import nombres
@@ -61,16 +57,6 @@ class Receptor:
         espera = espera_antes_del_intento(orden.intento + 1, random.random()).total_seconds()
         self.esperas.append(espera)
         return ResultadoEntrega(estado=Desenlace.REINTENTAR, espera_segundos=espera, status=500)
-
-
-@pytest.fixture(scope="module")
-async def entorno():
-    servidor = Path(sys.executable).parent / "temporal-test-server"
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(servidor), data_converter=pydantic_data_converter
-    )
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture

@@ -10,19 +10,14 @@ pendiente which actions it allows with no input at all.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from temporalio import activity
 from temporalio.api.enums.v1 import EventType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from contrato import nombres
@@ -41,7 +36,6 @@ from contrato.mensajes import (
     ResultadoCambio,
 )
 from domain.permisos import Permiso
-from workflows import busqueda
 from workflows.pendiente import PendienteWorkflow
 
 TECNICO_ID = 41
@@ -105,20 +99,6 @@ class Persistencia:
     @activity.defn(name=nombres.LEER_COMPROMETIDO)
     async def leer_comprometido(self, pendiente_id: int) -> ResultadoCambio:
         raise ApplicationError("not used by these tests", non_retryable=True)
-
-
-@pytest.fixture(scope="module")
-async def entorno():
-    servidor = Path(sys.executable).parent / "temporal-test-server"
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(servidor), data_converter=pydantic_data_converter
-    )
-    atributos = {k.name: k.indexed_value_type for k in busqueda.TODAS}
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(namespace="default", search_attributes=atributos)
-    )
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture

@@ -8,17 +8,12 @@ tests are exact at any date and hour of the machine's clock."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from api.pendientes.comandos import Comandos
 from contrato.mensajes import ConfigFlujo, DatosPendiente, EstadoVivo, OrdenAccion
@@ -39,20 +34,6 @@ SIN_ESCALADAS = ConfigFlujo(
 )
 # The overdue rule counts calendar days in Lima (product-decisions.md), typed here independently.
 LIMA = ZoneInfo("America/Lima")
-
-
-@pytest.fixture(scope="module")
-async def entorno(sessions, demo):
-    servidor = Path(sys.executable).parent / "temporal-test-server"
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(servidor), data_converter=pydantic_data_converter
-    )
-    atributos = {k.name: k.indexed_value_type for k in busqueda.TODAS}
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(namespace="default", search_attributes=atributos)
-    )
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture(scope="module")

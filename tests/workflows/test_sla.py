@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from api.pendientes.comandos import Comandos
@@ -35,20 +32,6 @@ from workflows.pendiente import PendienteWorkflow
 COLA = "pendientes-sla"
 HORA = timedelta(hours=1)
 MINUTOS = timedelta(minutes=5)
-
-
-@pytest.fixture(scope="module")
-async def entorno(sessions, demo):
-    servidor = Path(sys.executable).parent / "temporal-test-server"
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(servidor), data_converter=pydantic_data_converter
-    )
-    atributos = {k.name: k.indexed_value_type for k in busqueda.TODAS}
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(namespace="default", search_attributes=atributos)
-    )
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture(scope="module")
