@@ -26,9 +26,10 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from api.pendientes.comandos import Comandos
-from contrato.mensajes import DatosPendiente, OrdenAccion
+from contrato.mensajes import ConfigFlujo, DatosPendiente, OrdenAccion
 from db import models as m
 from domain.acciones import Accion
+from domain.enums import PrioridadPendiente
 from domain.errores import NoDisponible
 from infra.local import comando_temporal_dev, esperar_puerto
 from infra.temporal import workflow_id
@@ -263,3 +264,40 @@ async def test_el_servidor_reiniciado_conserva_flujos_y_plazos(servidor_en_archi
         assert datetime.now(LIMA).date() > regreso.astimezone(LIMA).date(), despues
         despues.remove("vencer")
     assert despues == ["comenzar"]
+
+
+async def test_la_escalada_sla_debida_con_el_servidor_parado_llega_una_sola_vez(
+    servidor_en_archivo, sessions, demo
+):
+    """Every deadline is 20 s here. The server (and the worker) stop right after creation, stay down past
+    the whole deadline, and come back: the stored timer fires and the workflow raises the one
+    escalation due -- `sla_100` -- not the 50 % and 75 % ones it slept through."""
+    arrancar, parar = servidor_en_archivo
+    cola = "reinicio-sla"
+    flujo = ConfigFlujo(sla_plazos=dict.fromkeys(PrioridadPendiente, 20))
+    personas = await personas_demo(sessions)
+    client = await Client.connect(arrancar(), data_converter=pydantic_data_converter)
+    async with build_worker(client, sessions, cola):
+        pendiente_id = await _pendiente(Comandos(client, sessions, cola, flujo=flujo), sessions, personas)
+        creado = datetime.now(UTC)
+        [(resumen, disparo)] = (
+            await _temporizadores(client.get_workflow_handle(workflow_id(pendiente_id)))
+        ).values()
+        assert (resumen, disparo) == ("escalar_sla", None)
+    parar()
+    assert datetime.now(UTC) < creado + timedelta(seconds=10), "the server stopped after the 50 % mark"
+    await asyncio.sleep((creado + timedelta(seconds=22) - datetime.now(UTC)).total_seconds())
+    assert [f.accion for f in await _historial(sessions, pendiente_id)] == ["crear"]
+
+    client = await Client.connect(arrancar(), data_converter=pydantic_data_converter)
+    async with build_worker(client, sessions, cola):
+
+        async def escalado() -> list[str]:
+            acciones = [f.accion for f in await _historial(sessions, pendiente_id)]
+            return acciones if len(acciones) > 1 else []
+
+        assert await _hasta(escalado, 30, "no escalation after the restart") == ["crear", "sla_100"]
+        async with sessions() as s:
+            assert (await s.get(m.Pendiente, pendiente_id)).estado_sla == "INCUMPLIDO"
+        await asyncio.sleep(1)
+        assert [f.accion for f in await _historial(sessions, pendiente_id)] == ["crear", "sla_100"]
