@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import any_, select
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
@@ -169,7 +169,7 @@ async def _usuarios_con_permiso(sessions, permiso: str) -> set[int]:
         consulta = (
             select(m.Usuario.id)
             .join(m.Rol, m.Rol.id == m.Usuario.rol_id)
-            .where(m.Rol.permisos.any(permiso), m.Usuario.vigente, m.Rol.vigente)
+            .where(permiso == any_(m.Rol.permisos), m.Usuario.vigente, m.Rol.vigente)
         )
         return set(await s.scalars(consulta))
 
