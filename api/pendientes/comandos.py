@@ -93,6 +93,14 @@ class Comandos:
             pendiente_id=pendiente_id, datos=datos, actor=actor, config=self._flujo, firma=firma
         )
 
+    @property
+    def client(self) -> Client:
+        return self._client
+
+    @property
+    def task_queue(self) -> str:
+        return self._task_queue
+
     @classmethod
     def desde_settings(
         cls, client: Client, sessions: async_sessionmaker[AsyncSession], settings: Settings
