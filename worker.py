@@ -19,7 +19,7 @@ from activities.repetitivos import Repetitivos
 from contrato.mensajes import ConfigFlujo
 from db.engine import make_engine, make_session_factory
 from infra.config import Settings, get_settings
-from infra.temporal import asegurar_reconciliador, asegurar_repartidor, connect
+from infra.temporal import asegurar_reconciliador, asegurar_repartidor, config_flujo, connect
 from workflows.entregas import EntregasWorkflow
 from workflows.ocurrencia import OcurrenciaRepetitivoWorkflow
 from workflows.pendiente import PendienteWorkflow
@@ -74,7 +74,7 @@ def build_worker(
 async def main(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     client = await connect(settings)
-    flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+    flujo = config_flujo(settings)
     worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo, settings)
     await asegurar_reconciliador(client, settings.temporal_task_queue, settings.reconciliador_minutos)
     await asegurar_repartidor(client, settings.temporal_task_queue)

@@ -27,7 +27,7 @@ from db import models as m
 from db.eventos import actor as actor_evento
 from db.eventos import registrar_de_pendiente
 from db.identidad import clave_de_firma
-from db.lectura import DETALLES, detalle_de, hechos_vivos
+from db.lectura import DETALLES, columnas_sla, detalle_de, hechos_vivos
 from db.notificaciones import con_permiso, notificar, usuarios_activos
 from domain.acciones import Accion, efecto_de
 from domain.avisos import AVISOS, TECNICO, Aviso
@@ -198,6 +198,7 @@ class PersistenciaActivities:
                     direccion=datos.direccion,
                     fecha_pendiente=datos.fecha_pendiente,
                     repetitivo_id=datos.repetitivo_id,
+                    **columnas_sla(inicio.sla, EstadoPendiente.REGISTRADO),
                 )
                 .on_conflict_do_nothing(index_elements=["id"])
                 .returning(m.Pendiente.id)
@@ -291,6 +292,7 @@ class PersistenciaActivities:
                         "vencido": despues.vencido,
                         "seq": cambio.seq,
                     }
+                    | columnas_sla(despues.sla, despues.estado)
                     | cabecera
                 )
             )

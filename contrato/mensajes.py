@@ -23,6 +23,7 @@ from domain.enums import (
 )
 from domain.etiquetas import ETIQUETAS_MAXIMAS
 from domain.permisos import Permiso
+from domain.sla import PLAZOS_POR_DEFECTO, RelojSla, segundos
 
 
 class ActorMsg(BaseModel):
@@ -75,6 +76,9 @@ class ConfigFlujo(BaseModel):
     retencion_cancelado: timedelta = timedelta(days=30)
     # Continue as new past this many history events (Temporal also suggests it on its own).
     limite_historia: int = Field(default=5000, ge=20)
+    # Resolution deadline per priority, in seconds (domain/sla.py). The deadline a pendiente was promised
+    # with stays its own when the setting changes later.
+    sla_plazos: dict[PrioridadPendiente, int] = {p: segundos(t) for p, t in PLAZOS_POR_DEFECTO.items()}
 
 
 class InicioPendiente(BaseModel):
@@ -90,6 +94,8 @@ class InicioPendiente(BaseModel):
     resultados: dict[str, EstadoVivo] = {}
     # Fingerprint of the request behind each remembered key (a key reused for another request is refused).
     huellas: dict[str, str] = {}
+    # The clock the workflow starts the new pendiente with (set by the workflow for the insert).
+    sla: RelojSla | None = None
 
 
 class EstadoVivo(BaseModel):
@@ -108,6 +114,8 @@ class EstadoVivo(BaseModel):
     cancelado_en: datetime | None = None
     # Ids of the pendiente's labels, sorted (a default: histories recorded before labels replay).
     etiquetas: list[int] = []
+    # The resolution clock; None for pendientes created before the SLA existed (their histories replay).
+    sla: RelojSla | None = None
     # Number of historial entries the workflow wrote; each write's idempotency key is (pendiente_id, seq).
     # It is also the pendiente's version for optimistic concurrency (If-Match).
     seq: int = 0

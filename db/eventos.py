@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db import models as m
-from db.lectura import DETALLES
+from db.lectura import DETALLES, hechos_sla
 from domain.edicion import CAMPOS_DETALLE
 from domain.enums import TipoPendiente
 from domain.eventos import POR_CAMBIO, Formato, TipoEvento
@@ -166,6 +166,7 @@ async def vista_pendiente(session: AsyncSession, pendiente_id: int) -> dict[str,
         "codCliente": cliente.codigo_cliente,
         "celularCliente": cliente.telefono,
         "vencido": p.vencido,
+        **{to_camel(k): _valor(v) for k, v in hechos_sla(p, datetime.now(UTC)).items()},
         "version": p.seq,
         "repetitivoId": p.repetitivo_id,
         "eliminado": not p.vigente,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .enums import NotificationTipo
+from . import sla
+from .enums import EstadoSla, NotificationTipo
 from .permisos import Permiso
 
 TECNICO = "tecnico_asignado"
@@ -22,7 +23,17 @@ class Aviso:
     mensaje: str  # formatted with {id}, {tipo}, {lugar}, {detalles}
 
 
-INFO, WARN = NotificationTipo.INFO, NotificationTipo.WARNING
+INFO, WARN, ERROR = NotificationTipo.INFO, NotificationTipo.WARNING, NotificationTipo.ERROR
+
+
+def _avisos_sla(umbral: sla.Umbral) -> tuple[Aviso, ...]:
+    """Dispatch is told at every escalation, the assigned technician from the ones that say so."""
+    incumplido = umbral.estado is EstadoSla.INCUMPLIDO
+    titulo, tipo = ("SLA incumplido", ERROR) if incumplido else ("SLA en riesgo", WARN)
+    mensaje = "El pendiente {id} ({tipo}, {lugar}) {detalles}."
+    destinatarios = (sla.DESPACHO, TECNICO) if umbral.avisa_tecnico else (sla.DESPACHO,)
+    return tuple(Aviso(d, tipo, titulo, mensaje) for d in destinatarios)
+
 
 AVISOS: dict[str, tuple[Aviso, ...]] = {
     "asignar": (
@@ -62,4 +73,5 @@ AVISOS: dict[str, tuple[Aviso, ...]] = {
             "El pendiente {id} ({lugar}) pasó su día sin cerrarse.",
         ),
     ),
+    **{u.accion: _avisos_sla(u) for u in sla.UMBRALES},
 }

@@ -10,7 +10,8 @@ from datetime import timedelta
 from enum import StrEnum
 
 from domain.acciones import Accion
-from domain.enums import EstadoPendiente
+from domain.enums import EstadoPendiente, EstadoSla
+from domain.sla import UMBRALES
 
 
 class TipoEvento(StrEnum):
@@ -36,6 +37,9 @@ class TipoEvento(StrEnum):
     # What the workflow does by itself: a postponed pendiente returns on its date; a late one is overdue.
     PENDIENTE_REACTIVADO = "pendiente.reactivado"
     PENDIENTE_VENCIDO = "pendiente.vencido"
+    # The SLA escalations (domain/sla.py): at 50 % and 75 % of the deadline, and at 100 %.
+    PENDIENTE_SLA_EN_RIESGO = "pendiente.sla_en_riesgo"
+    PENDIENTE_SLA_INCUMPLIDO = "pendiente.sla_incumplido"
     PENDIENTE_EDITADO = "pendiente.editado"
     PENDIENTE_DETALLE_GUARDADO = "pendiente.detalle_guardado"
     PENDIENTE_ETIQUETADO = "pendiente.etiquetado"
@@ -86,6 +90,12 @@ POR_CAMBIO: dict[str, TipoEvento] = {
     "detalle": T.PENDIENTE_DETALLE_GUARDADO,
     "etiquetar": T.PENDIENTE_ETIQUETADO,
     "eliminar": T.PENDIENTE_ELIMINADO,
+    **{
+        u.accion: T.PENDIENTE_SLA_INCUMPLIDO
+        if u.estado is EstadoSla.INCUMPLIDO
+        else T.PENDIENTE_SLA_EN_RIESGO
+        for u in UMBRALES
+    },
 }
 
 

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     demo_data: bool = True
     zona_horaria: str = "America/Lima"
     cancelado_retencion_dias: int = Field(default=30, gt=0)
+    # The resolution deadline of each priority (domain/sla.py), counted from creation. A pendiente keeps
+    # the deadlines it was created with; a change applies to the ones created after it.
+    sla_horas_muy_urgente: float = Field(default=4, gt=0)
+    sla_horas_urgente: float = Field(default=24, gt=0)
+    sla_horas_media: float = Field(default=72, gt=0)
+    sla_horas_baja: float = Field(default=168, gt=0)
     # Seconds an HTTP request waits for the workflow to answer an update before answering 503.
     update_timeout_seconds: float = Field(default=10.0, gt=0)
     # The reconciler (row vs workflow) runs on a Temporal Schedule this often; 0 turns the schedule off.

@@ -8,7 +8,7 @@ update answers once the row exists. Workflow and update are named by the contrac
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio.client import (
     Client,
@@ -22,6 +22,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from contrato import nombres
 from contrato.mensajes import EstadoVivo, InicioPendiente
+from domain import sla
+from domain.enums import EstadoPendiente
 from domain.errores import Conflicto, NoDisponible, desde_workflow
 from infra.temporal import workflow_id
 from workflows import busqueda
@@ -33,8 +35,11 @@ async def iniciar_pendiente(
     """Start (or join) the workflow of the reserved pendiente and wait until its row is written.
     Refusals become our errors (domain.errores); no answer in time is NoDisponible (retry: same id)."""
     datos = inicio.datos
+    # What the UI shows before the first change: the clock the workflow starts it with.
+    plazo = inicio.config.sla_plazos[datos.prioridad]
+    reloj = sla.iniciar(plazo, EstadoPendiente.REGISTRADO, datetime.now(UTC))
     inicial = EstadoVivo(
-        pendiente_id=inicio.pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente
+        pendiente_id=inicio.pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente, sla=reloj
     )
     arranque = WithStartWorkflowOperation(
         nombres.FLUJO_PENDIENTE,

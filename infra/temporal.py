@@ -22,7 +22,23 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
 from contrato import nombres
+from contrato.mensajes import ConfigFlujo
+from domain.enums import PrioridadPendiente
 from infra.config import Settings
+
+
+def config_flujo(settings: Settings) -> ConfigFlujo:
+    """The settings every new pendiente's workflow starts with."""
+    horas = {
+        PrioridadPendiente.MUY_URGENTE: settings.sla_horas_muy_urgente,
+        PrioridadPendiente.URGENTE: settings.sla_horas_urgente,
+        PrioridadPendiente.MEDIA: settings.sla_horas_media,
+        PrioridadPendiente.BAJA: settings.sla_horas_baja,
+    }
+    return ConfigFlujo(
+        retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias),
+        sla_plazos={prioridad: round(h * 3600) for prioridad, h in horas.items()},
+    )
 
 
 async def connect(settings: Settings, lazy: bool = False) -> Client:

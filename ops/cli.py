@@ -23,7 +23,6 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
 
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
@@ -31,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.comun.tipos import Camel
 from api.identidad.esquemas import Dni, Email, Password, Texto
-from contrato.mensajes import ConfigFlujo, InformeReconciliacion
+from contrato.mensajes import InformeReconciliacion
 from db import identidad
 from db import models as m
 from db.engine import make_engine, make_session_factory
@@ -40,7 +39,7 @@ from domain.permisos import ROLES_DEMO, Permiso
 from infra import local as infra
 from infra.config import Settings, get_settings
 from infra.seguridad import hash_password
-from infra.temporal import connect
+from infra.temporal import config_flujo, connect
 from ops.demo import MODULOS, cargar_modulos
 
 ROL_ADMIN = "administrador"
@@ -133,7 +132,7 @@ async def reconciliar(settings: Settings, database_url: str, reparar: bool) -> I
     client = await connect(settings.model_copy(update={"temporal_address": direccion}))
     engine = make_engine(database_url, pool_size=2)
     try:
-        flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+        flujo = config_flujo(settings)
         reconciliador = Reconciliador(
             make_session_factory(engine), client, settings.temporal_task_queue, flujo
         )

@@ -10,6 +10,7 @@ from temporalio.common import (
 )
 
 from contrato.mensajes import DatosPendiente, EstadoVivo
+from domain import sla
 
 ESTADO = SearchAttributeKey.for_keyword("Estado")
 ESTADO_TECNICO = SearchAttributeKey.for_keyword("EstadoTecnico")
@@ -24,6 +25,8 @@ VENCIDO = SearchAttributeKey.for_bool("Vencido")
 # The NAMES of the pendiente's labels (what ops type: `Etiquetas = "Cancelada por email"`), as they were
 # when the labels were put: renaming a label later does not rewrite the workflows already labelled.
 ETIQUETAS = SearchAttributeKey.for_keyword_list("Etiquetas")
+# EN_PLAZO, EN_RIESGO or INCUMPLIDO (domain/sla.py): `EstadoSla = "INCUMPLIDO"` lists the breached ones.
+ESTADO_SLA = SearchAttributeKey.for_keyword("EstadoSla")
 
 TODAS = (
     ESTADO,
@@ -37,6 +40,7 @@ TODAS = (
     FECHA_PENDIENTE,
     VENCIDO,
     ETIQUETAS,
+    ESTADO_SLA,
 )
 
 # Indexed type -> the name the `temporal` CLI uses (`server start-dev --search-attribute`).
@@ -72,6 +76,8 @@ def _valores(datos: DatosPendiente, vivo: EstadoVivo) -> list[SearchAttributePai
         pares.append(SearchAttributePair(ASIGNADO_A, vivo.asignado_a))
     if vivo.fecha_pendiente is not None:
         pares.append(SearchAttributePair(FECHA_PENDIENTE, vivo.fecha_pendiente))
+    if vivo.sla is not None:
+        pares.append(SearchAttributePair(ESTADO_SLA, sla.estado_sla(vivo.sla, vivo.estado).value))
     return pares
 
 

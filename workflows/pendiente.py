@@ -40,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
         ResultadoCambio,
         huella_orden,
     )
-    from domain import edicion, etiquetas, plazos
+    from domain import edicion, etiquetas, plazos, sla
     from domain.acciones import (
         DATOS_REQUERIDOS,
         Accion,
@@ -57,6 +57,8 @@ with workflow.unsafe.imports_passed_through():
 
 # History entries the workflow writes on its own (actor `sistema`) or for refused signals.
 VENCER, REACTIVAR, ARCHIVAR, SENAL_RECHAZADA = "vencer", "reactivar", "archivar", "senal_rechazada"
+# The timer of the next SLA escalation; its historial entry is the threshold's (domain/sla.py UMBRALES).
+ESCALAR_SLA = "escalar_sla"
 RESULTADOS_RECORDADOS = 100
 # How many times one change catches up with Postgres before giving up (each catch-up adopts a newer
 # committed record; more than a couple means something else keeps writing).
@@ -135,10 +137,16 @@ class PendienteWorkflow:
     # -- creation ------------------------------------------------------------------------------
 
     async def _crear(self, inicio: InicioPendiente) -> None:
+        # The clock starts with the pendiente. A history recorded before the SLA existed replays its
+        # insert's recorded result, which has no clock: that pendiente keeps running without one.
+        reloj = sla.iniciar(self._plazo_sla(inicio.datos), EstadoPendiente.REGISTRADO, workflow.now())
         async with self._lock:
             try:
                 self._vivo = await workflow.execute_local_activity(
-                    nombres.REGISTRAR_PENDIENTE, inicio, result_type=EstadoVivo, **_PERSISTENCIA
+                    nombres.REGISTRAR_PENDIENTE,
+                    inicio.model_copy(update={"sla": reloj}),
+                    result_type=EstadoVivo,
+                    **_PERSISTENCIA,
                 )
             except ActivityError as error:
                 self._fallo_creacion = _error_actividad(error)
@@ -189,6 +197,7 @@ class PendienteWorkflow:
             (plazos.reactivacion(v.estado, v.fecha_pendiente), REACTIVAR),
             (plazos.vencimiento(v.estado, v.vencido, v.fecha_pendiente), VENCER),
             (plazos.archivo(v.estado, v.cancelado_en, retencion), ARCHIVAR),
+            (sla.proxima_escalada(v.sla) if v.sla else None, ESCALAR_SLA),
         ]
         return min(((m, e) for m, e in candidatos if m is not None), default=None)
 
@@ -219,12 +228,17 @@ class PendienteWorkflow:
         if plazo is None or plazo[1] != evento or plazo[0] > workflow.now():
             return None  # a concurrent action (or the committed record) changed the state meanwhile
         v = self._vivo
+        accion = evento
         if evento == REACTIVAR:
             despues = v.model_copy(update={"estado": plazos.estado_reactivado(v.asignado_a)})
             detalle = "vuelve por sí solo en la fecha de postergación"
         elif evento == VENCER:
             despues = v.model_copy(update={"vencido": True})
             detalle = "terminó el día programado y el trabajo sigue abierto"
+        elif evento == ESCALAR_SLA:
+            reloj, umbral = sla.escalar(v.sla, workflow.now())
+            despues = v.model_copy(update={"sla": reloj})
+            accion, detalle = umbral.accion, sla.descripcion(umbral, reloj)
         else:
             despues = v
             detalle = "archivado al terminar el plazo para recuperarlo"
@@ -235,7 +249,7 @@ class PendienteWorkflow:
             "huella": evento,
             "origen": OrigenCambio.SISTEMA,
         }
-        return dict(accion=evento, actor=SISTEMA, despues=despues, detalles=detalle, **ident)
+        return dict(accion=accion, actor=SISTEMA, despues=despues, detalles=detalle, **ident)
 
     async def _evento_sistema(self, evento: str) -> bool:
         async with self._lock:
@@ -594,7 +608,8 @@ class PendienteWorkflow:
             partes = preparar()
             if partes is None:
                 return False
-            despues = partes["despues"].model_copy(update={"seq": self._vivo.seq + 1})
+            despues = self._con_reloj(partes["despues"], partes.get("datos"))
+            despues = despues.model_copy(update={"seq": self._vivo.seq + 1})
             resultado = await self._persistir(partes, despues)
             if resultado is None or (resultado.aplicado and resultado.vivo is None):
                 nombres_etiquetas = resultado.nombres_etiquetas if resultado else None
@@ -605,6 +620,18 @@ class PendienteWorkflow:
                 return True
         mensaje = "el pendiente cambió varias veces mientras se aplicaba la acción; reintente"
         raise self._rechazo(TipoError.VERSION_OBSOLETA, mensaje, partes["actor"])
+
+    def _plazo_sla(self, datos: DatosPendiente) -> int:
+        return self._inicio.config.sla_plazos[datos.prioridad]
+
+    def _con_reloj(self, despues: EstadoVivo, datos: DatosPendiente | None) -> EstadoVivo:
+        """The SLA clock after a change: the deadline of the (possibly new) priority, stopped or resumed
+        by the new state."""
+        if despues.sla is None:
+            return despues
+        ahora = workflow.now()
+        reloj = sla.con_plazo(despues.sla, self._plazo_sla(datos or self._inicio.datos), ahora)
+        return despues.model_copy(update={"sla": sla.seguir(reloj, despues.estado, ahora)})
 
     async def _persistir(self, partes: dict[str, Any], despues: EstadoVivo) -> ResultadoCambio | None:
         orden: OrdenAccion | None = partes.get("orden")
@@ -688,4 +715,5 @@ class PendienteWorkflow:
         v = self._vivo
         tecnico = f"técnico {v.asignado_a}" if v.asignado_a else "sin técnico"
         vencido = " · VENCIDO" if v.vencido else ""
-        return f"{v.tipo} · {v.estado} · red {v.estado_tecnico} · {tecnico}{vencido}"
+        plazo = f" · SLA {sla.estado_sla(v.sla, v.estado)}" if v.sla else ""
+        return f"{v.tipo} · {v.estado} · red {v.estado_tecnico} · {tecnico}{vencido}{plazo}"

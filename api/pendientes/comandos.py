@@ -50,7 +50,7 @@ from domain.errores import (
 from infra.config import Settings
 from infra.creacion import iniciar_pendiente
 from infra.seguridad import firmar
-from infra.temporal import workflow_id
+from infra.temporal import config_flujo, workflow_id
 
 CREAR = "crear_pendiente"
 # Prefix of the key the server gives a change sent without Idempotency-Key (answered on a 503).
@@ -105,7 +105,7 @@ class Comandos:
     def desde_settings(
         cls, client: Client, sessions: async_sessionmaker[AsyncSession], settings: Settings
     ) -> Comandos:
-        flujo = ConfigFlujo(retencion_cancelado=timedelta(days=settings.cancelado_retencion_dias))
+        flujo = config_flujo(settings)
         timeout = timedelta(seconds=settings.update_timeout_seconds)
         return cls(client, sessions, settings.temporal_task_queue, timeout, flujo)
 

@@ -31,6 +31,7 @@ from domain.enums import (
     TIPOS_CON_RED,
     EmpresaPendiente,
     EstadoPendiente,
+    EstadoSla,
     EstadoTecnico,
     LugarPendiente,
     PrioridadPendiente,
@@ -146,6 +147,13 @@ class PendienteResponse(Camel):
     cod_cliente: str | None
     celular_cliente: str | None
     vencido: bool
+    # The resolution deadline (domain/sla.py); null for pendientes created before the SLA existed.
+    estado_sla: EstadoSla | None = None
+    # The deadline while the clock runs; null while it is stopped (POSTERGADO, POR_VALIDAR, closed).
+    sla_vence: FechaHora | None = None
+    sla_plazo_horas: float | None = None
+    # Time counted against the deadline so far, as of this answer.
+    sla_transcurrido_minutos: int | None = None
     # Optimistic concurrency: send it back as `If-Match` (or `version`) to act only on what you saw.
     version: int
     # Its live labels (a deleted label disappears from here), by name.
@@ -316,6 +324,7 @@ class FiltroPendienteRequest(Camel):
     lugar: LugarPendiente | None = None
     empresa: EmpresaPendiente | None = None
     vencido: bool | None = None
+    estado_sla: EstadoSla | None = Field(default=None, description="EN_PLAZO, EN_RIESGO o INCUMPLIDO")
     fecha_desde: Dia | None = Field(
         default=None, description="fechaPendiente desde este día (Lima), inclusive"
     )

@@ -5,7 +5,7 @@ queries: lists must work without a worker. Who sees what is the rule of domain/v
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
@@ -23,8 +23,8 @@ from api.pendientes.esquemas import (
 )
 from contrato.mensajes import EstadoVivo
 from db import models as m
-from db.lectura import detalle_de, hechos_vivos
-from domain.enums import EstadoPendiente, PrioridadPendiente
+from db.lectura import detalle_de, hechos_sla, hechos_vivos
+from domain.enums import EstadoPendiente, EstadoSla, PrioridadPendiente
 from domain.errores import DatosInvalidos, NoEncontrado
 from domain.etiquetas import ModoEtiquetas
 from domain.visibilidad import Recurso, Vinculo
@@ -163,6 +163,7 @@ def _respuesta(fila: Any) -> PendienteResponse:
         cod_cliente=cliente.codigo_cliente,
         celular_cliente=cliente.telefono,
         vencido=pendiente.vencido,
+        **hechos_sla(pendiente, datetime.now(UTC)),
         version=pendiente.seq,
         repetitivo_id=pendiente.repetitivo_id,
     )
@@ -245,6 +246,7 @@ def condiciones_filtro(filtro: FiltroPendienteRequest) -> list[ColumnElement[boo
         (f.lugar, lambda v: P.lugar == v),
         (f.empresa, lambda v: P.empresa == v),
         (f.vencido, lambda v: P.vencido.is_(v)),
+        (f.estado_sla, lambda v: P.estado_sla == v),
         (desde, lambda v: P.fecha_pendiente >= _inicio_del_dia(v)),
         (hasta, lambda v: P.fecha_pendiente < _inicio_del_dia(v + timedelta(days=1))),
         (texto or None, _texto),
@@ -272,6 +274,8 @@ ORDEN_PENDIENTES = {
     "empresa": m.Pendiente.empresa,
     "direccion": m.Pendiente.direccion,
     "vencido": m.Pendiente.vencido,
+    "estadoSla": _rango_de(EstadoSla, m.Pendiente.estado_sla),
+    "slaVence": m.Pendiente.sla_vence,
     "cliente": m.Cliente.nombre,
     "clienteId": m.Pendiente.cliente_id,
     "codCliente": m.Cliente.codigo_cliente,

@@ -3,14 +3,15 @@
 - `GET/DELETE /api/pendientes/{id}/seguimiento-cliente`: dispatch (ASIGNAR_TECNICO or
   REGISTRAR_PENDIENTE) gets the link to send the customer, or revokes it.
 - `GET /seguimiento/{token}` (a small HTML page) and `GET /seguimiento/{token}.json`: public, no login,
-  rate limited per client address; the type of work, the state, the scheduled day, the technician's first
-  name and the last update, read live from Postgres. Nothing else."""
+  rate limited per client address (one count for all API processes); the type of work, the state, the
+  scheduled day, the technician's first name and the last update, read live from Postgres. Nothing
+  else."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
-import time
-from collections import deque
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -56,41 +57,14 @@ async def revocar_enlace_cliente(id: IdRuta, usuario: Despacho, session: Session
     return ok(None, "Enlace de seguimiento revocado correctamente")
 
 
-class Limitador:
-    """Sliding window per client address, in this process only: with several API processes each one
-    counts on its own (the limit is per process). Enough to stop a script hammering the public page;
-    the token's 256 bits are what make guessing hopeless."""
-
-    def __init__(self) -> None:
-        self._vistas: dict[str, deque[float]] = {}
-
-    def esperar(self, direccion: str, por_minuto: int, ahora: float) -> int:
-        """Seconds until `direccion` may ask again (0: it may, and this request is counted)."""
-        vistas = self._vistas.setdefault(direccion, deque())
-        while vistas and vistas[0] <= ahora - 60:
-            vistas.popleft()
-        if len(vistas) >= por_minuto:
-            return max(1, int(vistas[0] + 60 - ahora) + 1)
-        vistas.append(ahora)
-        # Forget quiet addresses now and then so the dict does not grow without bound.
-        if len(self._vistas) > 10_000:
-            self._vistas = {d: v for d, v in self._vistas.items() if v and v[-1] > ahora - 60}
-        return 0
-
-
 class Frenado(Exception):
     def __init__(self, segundos: int) -> None:
         self.segundos = segundos
 
 
-def _limitar(request: Request, settings: SettingsDep) -> None:
-    app = request.app
-    if not hasattr(app.state, "limitador_seguimiento"):
-        app.state.limitador_seguimiento = Limitador()
-    espera = app.state.limitador_seguimiento.esperar(
-        direccion_de(request), settings.seguimiento_cliente_por_minuto, time.monotonic()
-    )
-    if espera:
+async def _limitar(request: Request, session: SessionDep, settings: SettingsDep) -> None:
+    por_minuto = settings.seguimiento_cliente_por_minuto
+    if espera := await servicio.contar_visita(session, direccion_de(request), por_minuto):
         raise Frenado(espera)
 
 
@@ -114,7 +88,7 @@ def _no_encontrado_json() -> JSONResponse:
 async def seguimiento_json(token: str, request: Request, session: SessionDep, settings: SettingsDep):
     """Público, sin login: lo mismo que la página, como JSON."""
     try:
-        _limitar(request, settings)
+        await _limitar(request, session, settings)
         datos = await servicio.leer(session, settings, token)
     except Frenado as error:
         return _frenado(error)
@@ -128,13 +102,13 @@ async def seguimiento_json(token: str, request: Request, session: SessionDep, se
 async def seguimiento_pagina(token: str, request: Request, session: SessionDep, settings: SettingsDep):
     """Público, sin login: una página pequeña para el celular del cliente, que se actualiza sola."""
     try:
-        _limitar(request, settings)
+        await _limitar(request, session, settings)
         datos = await servicio.leer(session, settings, token)
     except Frenado as error:
         return _frenado(error)
     except NoEncontrado:
-        return HTMLResponse(pagina_no_encontrada(), status_code=404, headers=CABECERAS_PUBLICAS)
-    return HTMLResponse(pagina(datos), headers=CABECERAS_PUBLICAS)
+        return HTMLResponse(pagina_no_encontrada(), status_code=404, headers=CABECERAS_PAGINA)
+    return HTMLResponse(pagina(datos), headers=CABECERAS_PAGINA)
 
 
 ESTILO = (
@@ -145,6 +119,16 @@ ESTILO = (
     "dl{margin:0}dt{color:#57606a;font-size:.85rem;margin-top:.7rem}dd{margin:0;font-size:1.05rem}"
     "footer{color:#57606a;font-size:.8rem;margin-top:1rem;text-align:center}"
 )
+
+
+# The page runs no script, loads nothing and posts nowhere: only its own inline style (by its hash) may
+# apply, so injected markup could do nothing even if an escape were ever missed.
+_HASH_ESTILO = base64.b64encode(hashlib.sha256(ESTILO.encode()).digest()).decode()
+CSP_PAGINA = (
+    f"default-src 'none'; style-src 'sha256-{_HASH_ESTILO}'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+CABECERAS_PAGINA = {**CABECERAS_PUBLICAS, "Content-Security-Policy": CSP_PAGINA}
 
 
 def _documento(titulo: str, cuerpo: str) -> str:

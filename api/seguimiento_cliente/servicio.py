@@ -10,7 +10,8 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.seguimiento_cliente.esquemas import EnlaceResponse, SeguimientoResponse
@@ -141,3 +142,33 @@ async def leer(session: AsyncSession, settings: Settings, token: str) -> Seguimi
         tecnico=tecnico,
         actualizado=actualizado,
     )
+
+
+# The public pages' counter of requests per client address, in the counters table of the login limits
+# (db/models/identidad.IntentoLogin), so every API process counts against the same limit.
+AMBITO_PUBLICO = "publico"
+
+
+async def contar_visita(session: AsyncSession, direccion: str, por_minuto: int) -> int:
+    """Count one request of `direccion` in the current minute: the seconds until it may ask again when
+    it is over `por_minuto` (the request is refused), else 0. One atomic upsert per request."""
+    t = m.IntentoLogin
+    ahora = datetime.now(UTC)
+    minuto = ahora.replace(second=0, microsecond=0)
+    cuenta = await session.scalar(
+        insert(t)
+        .values(ambito=AMBITO_PUBLICO, clave=direccion[:100], fallos=1, ultimo=ahora)
+        .on_conflict_do_update(
+            index_elements=[t.ambito, t.clave],
+            set_={"fallos": case((t.ultimo >= minuto, t.fallos + 1), else_=1), "ultimo": ahora},
+        )
+        .returning(t.fallos)
+    )
+    if cuenta == 1:
+        # A new minute for this address: forget the addresses quiet for a while.
+        olvidar = delete(t).where(t.ambito == AMBITO_PUBLICO, t.ultimo < ahora - timedelta(minutes=5))
+        await session.execute(olvidar)
+    await session.commit()
+    if cuenta <= por_minuto:
+        return 0
+    return max(1, 60 - ahora.second)

@@ -97,7 +97,8 @@ class Empleado(ColumnasComunes, Base):
 class IntentoLogin(Base):
     """A counter of failed logins (identidad.intentar_login): `ambito` says what `clave` is -- a client
     address, a DNI at an address ("dni@address"), a DNI, or "conocida": an address where that DNI logged
-    in (kept 30 days). Counted whether or not an account has the DNI, so nothing reveals which exist."""
+    in (kept 30 days). Counted whether or not an account has the DNI, so nothing reveals which exist.
+    The public tracking pages count their requests per address here too (ambito "publico")."""
 
     __tablename__ = "intentos_login"
 

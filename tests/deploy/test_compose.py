@@ -44,6 +44,7 @@ SEARCH_ATTRIBUTES = {
     "FechaPendiente": "Datetime",
     "Vencido": "Bool",
     "Etiquetas": "KeywordList",
+    "EstadoSla": "Keyword",
 }
 # Values the operator must provide (`${VAR:?...}`), as a test stands in for them.
 SAMPLE_ENV = {

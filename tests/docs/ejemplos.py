@@ -188,6 +188,8 @@ def peticion(s: Sentencia, palabras: list[str], entorno: Entorno, http, argument
         elif palabra in ("-F", "--form"):
             campo, _, valor = next(restantes).partition("=@")
             archivos.append((campo, valor))
+        elif palabra in ("-o", "--output"):
+            next(restantes)  # where the reader keeps the body (a PDF): the status is what is checked
         elif palabra.startswith("-") or url is not None:
             raise EjemploInvalido(f"{s.doc}:{s.linea}: curl option not understood: {palabra!r}")
         else:

@@ -24,6 +24,7 @@ from api.pendientes.comandos import Comandos
 from contrato.mensajes import ConfigFlujo, DatosPendiente, EstadoVivo, OrdenAccion
 from db import models as m
 from domain.acciones import Accion
+from domain.enums import PrioridadPendiente
 from infra.temporal import workflow_id
 from ops.demo import personas_demo
 from worker import build_worker
@@ -31,6 +32,11 @@ from workflows import busqueda
 from workflows.pendiente import PendienteWorkflow
 
 COLA = "pendientes-plazos"
+# These tests are about the day's timers: a deadline of a year keeps SLA escalations out of their way
+# (tests/workflows/test_sla.py tests those).
+SIN_ESCALADAS = ConfigFlujo(
+    retencion_cancelado=timedelta(days=30), sla_plazos=dict.fromkeys(PrioridadPendiente, 365 * 86400)
+)
 # The overdue rule counts calendar days in Lima (product-decisions.md), typed here independently.
 LIMA = ZoneInfo("America/Lima")
 
@@ -51,7 +57,7 @@ async def entorno(sessions, demo):
 
 @pytest.fixture(scope="module")
 async def comandos(entorno, sessions):
-    return Comandos(entorno.client, sessions, COLA, flujo=ConfigFlujo(retencion_cancelado=timedelta(days=30)))
+    return Comandos(entorno.client, sessions, COLA, flujo=SIN_ESCALADAS)
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +309,7 @@ async def test_el_plazo_sobrevive_al_reinicio_del_worker(entorno, sessions, pers
     """The timer is set under one worker and fires under another: it lives in the server.
     (No sticky cache: the test server would otherwise keep offering tasks to the stopped worker.)"""
     cola = "pendientes-plazos-reinicio"
-    comandos = Comandos(entorno.client, sessions, cola)
+    comandos = Comandos(entorno.client, sessions, cola, flujo=SIN_ESCALADAS)
     async with build_worker(entorno.client, sessions, cola, max_cached_workflows=0):
         pendiente_id = await _nuevo(
             entorno, comandos, sessions, personas, fecha_en=timedelta(days=5), asignado=True

@@ -221,11 +221,12 @@ async def test_el_servidor_reiniciado_conserva_flujos_y_plazos(servidor_en_archi
         regreso = datetime.now(UTC) + DEMORA_POSTERGACION
         postergar = OrdenAccion(actor=coordinadora, nueva_fecha=regreso, motivo="reinicio")
         await comandos.ejecutar(pendiente_id, Accion.POSTERGAR, postergar)
-        # The workflow's only timer is the reactivation, and it has not fired.
-        [(id_timer, (resumen, disparo))] = (
-            await _temporizadores(client.get_workflow_handle(workflow_id(pendiente_id)))
-        ).items()
-        assert (resumen, disparo) == ("reactivar", None)
+        # The reactivation's timer is set and has not fired (the SLA's, set at creation, was cancelled
+        # when postponing stopped the clock).
+        temporizadores = await _temporizadores(client.get_workflow_handle(workflow_id(pendiente_id)))
+        [id_timer] = [id_ for id_, (resumen, _) in temporizadores.items() if resumen == "reactivar"]
+        assert temporizadores[id_timer][1] is None
+        assert {resumen for resumen, disparo in temporizadores.values()} <= {"reactivar", "escalar_sla"}
     parar()
     reiniciado = datetime.now(UTC)
     assert reiniciado < regreso, f"the server stopped after the timer was due: raise {DEMORA_POSTERGACION=}"

@@ -112,6 +112,7 @@ PETICIONES: dict[tuple[str, str], tuple[dict, dict | None]] = {
     ("PUT", "/api/pendientes/{id}/etiquetas"): ({}, {"etiquetaIds": []}),
     ("GET", "/api/pendientes/{id}/seguimiento-cliente"): SIN_NADA,
     ("DELETE", "/api/pendientes/{id}/seguimiento-cliente"): SIN_NADA,
+    ("GET", "/api/pendientes/{id}/pdf"): SIN_NADA,
     ("POST", "/api/pendientes/{id}/etiquetas/{etiquetaId}"): SIN_NADA,
     ("DELETE", "/api/pendientes/{id}/etiquetas/{etiquetaId}"): SIN_NADA,
     **{("GET", f"/api/pendientes/{{id}}/{tipo}"): SIN_NADA for tipo in DETALLES},

@@ -3,15 +3,20 @@ login and reads the state in plain Spanish and nothing about anyone's data."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import hashlib
+import re
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from api.main import create_app
 from domain.enums import EstadoPendiente, TipoPendiente
 from domain.seguimiento_cliente import ESTADO_PARA_CLIENTE, TIPO_PARA_CLIENTE
 
@@ -220,18 +225,60 @@ async def test_el_enlace_vence_tras_el_cierre(app, http, h, crear, estado, palab
         assert (await http.get(abierto + ".json")).json()["data"]["estado"] == "En atención"
 
 
-async def test_demasiadas_consultas_desde_una_direccion_dan_429(app, http, h, crear):
+async def _al_comienzo_de_un_minuto() -> None:
+    """The limit counts per clock minute: start where the few requests below all fit in one."""
+    segundo = datetime.now(UTC).second
+    if segundo > 45:
+        await asyncio.sleep(61 - segundo)
+
+
+async def test_demasiadas_consultas_desde_una_direccion_dan_429_en_todos_los_procesos(
+    app, http, h, crear, settings, temporal_env
+):
     url = camino((await enlace(http, h, await crear("REGISTRADO")))["url"])
-    transporte = httpx.ASGITransport(app=app, client=("203.0.113.9", 4000))
-    with ajustes(app, seguimiento_cliente_por_minuto=5):
-        async with httpx.AsyncClient(transport=transporte, base_url="http://pendientes.test") as otro:
-            estados = [(await otro.get(url + (".json" if i % 2 else ""))).status_code for i in range(5)]
+    # A second API process on the same database: the count is one for both.
+    otra_app = create_app(settings, temporal=temporal_env.client)
+    await _al_comienzo_de_un_minuto()
+    direccion = f"203.0.113.{uuid.uuid4().int % 250 + 1}"
+    async with otra_app.router.lifespan_context(otra_app):
+        with (
+            ajustes(app, seguimiento_cliente_por_minuto=5),
+            ajustes(otra_app, seguimiento_cliente_por_minuto=5),
+        ):
+            clientes = [
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=una, client=(direccion, 4000)),
+                    base_url="http://pendientes.test",
+                )
+                for una in (app, otra_app)
+            ]
+            estados = [
+                (await clientes[i % 2].get(url + (".json" if i % 3 else ""))).status_code for i in range(5)
+            ]
             assert estados == [200] * 5
-            frenado = await otro.get(url)
-            assert frenado.status_code == 429
-            assert 1 <= int(frenado.headers["retry-after"]) <= 60
-            assert (await otro.get("/seguimiento/desconocido.json")).status_code == 429
+            for cliente in clientes:
+                frenado = await cliente.get(url)
+                assert frenado.status_code == 429
+                assert 1 <= int(frenado.headers["retry-after"]) <= 60
+                assert (await cliente.get("/seguimiento/desconocido.json")).status_code == 429
+            for cliente in clientes:
+                await cliente.aclose()
         # Another address is not held back.
         vecino = httpx.ASGITransport(app=app, client=("198.51.100.7", 4000))
         async with httpx.AsyncClient(transport=vecino, base_url="http://pendientes.test") as otro:
             assert (await otro.get(url + ".json")).status_code == 200
+
+
+async def test_la_pagina_solo_admite_su_propio_estilo(http, h, crear):
+    url = camino((await enlace(http, h, await crear("ASIGNADO")))["url"])
+    for camino_pagina in (url, "/seguimiento/desconocido"):
+        r = await http.get(camino_pagina)
+        politica = dict(
+            parte.strip().split(" ", 1) for parte in r.headers["content-security-policy"].split(";")
+        )
+        assert politica["default-src"] == "'none'" and politica["frame-ancestors"] == "'none'"
+        assert "script-src" not in politica and "unsafe-inline" not in r.headers["content-security-policy"]
+        # The one style the page carries is the one the policy lets apply (by its sha256).
+        estilo = re.search(r"<style>(.*?)</style>", r.text, re.S).group(1)
+        esperado = base64.b64encode(hashlib.sha256(estilo.encode()).digest()).decode()
+        assert politica["style-src"] == f"'sha256-{esperado}'"
