@@ -1,5 +1,5 @@
-"""The Temporal worker: runs PendienteWorkflow, the reconciler and the events-out workflows (the relay and
-the deliveries) with their activities. `python -m worker`."""
+"""The Temporal worker: runs PendienteWorkflow, the reconciler, the events-out workflows (the relay and
+the deliveries) and the occurrences of repeating work orders, with their activities. `python -m worker`."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from temporalio.worker import Worker
 from activities.entregas import Entregador, Repartidor
 from activities.persistencia import PersistenciaActivities
 from activities.reconciliacion import Reconciliador
+from activities.repetitivos import Repetitivos
 from contrato.mensajes import ConfigFlujo
 from db.engine import make_engine, make_session_factory
 from infra.config import Settings, get_settings
 from infra.temporal import asegurar_reconciliador, asegurar_repartidor, config_flujo, connect
 from workflows.entregas import EntregasWorkflow
+from workflows.ocurrencia import OcurrenciaRepetitivoWorkflow
 from workflows.pendiente import PendienteWorkflow
 from workflows.reconciliador import ReconciliadorWorkflow
 from workflows.repartidor import RepartidorWorkflow
@@ -42,10 +44,17 @@ def build_worker(
     reconciliador = Reconciliador(sessions, client, task_queue, flujo)
     repartidor = Repartidor(sessions, client, task_queue)
     entregador = Entregador(sessions, settings or Settings())
+    repetitivos = Repetitivos(sessions, client, task_queue, flujo)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[PendienteWorkflow, ReconciliadorWorkflow, RepartidorWorkflow, EntregasWorkflow],
+        workflows=[
+            PendienteWorkflow,
+            ReconciliadorWorkflow,
+            RepartidorWorkflow,
+            EntregasWorkflow,
+            OcurrenciaRepetitivoWorkflow,
+        ],
         activities=[
             persistencia.registrar_pendiente,
             persistencia.aplicar_cambio,
@@ -55,6 +64,7 @@ def build_worker(
             repartidor.repartir,
             entregador.siguiente_entrega,
             entregador.entregar,
+            repetitivos.crear_ocurrencia,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
         **opciones,

@@ -197,6 +197,7 @@ class PersistenciaActivities:
                     empresa=datos.empresa,
                     direccion=datos.direccion,
                     fecha_pendiente=datos.fecha_pendiente,
+                    repetitivo_id=datos.repetitivo_id,
                     **columnas_sla(inicio.sla, EstadoPendiente.REGISTRADO),
                 )
                 .on_conflict_do_nothing(index_elements=["id"])

@@ -30,6 +30,7 @@ from api.pendientes import rutas_acciones as acciones
 from api.pendientes import rutas_detalles as detalles
 from api.pendientes import rutas_etiquetas as etiquetas_pendiente
 from api.pendientes.comandos import Comandos
+from api.repetitivos import rutas as repetitivos
 from api.reportes import rutas as reportes
 from api.seguimiento import rutas_historial as historial
 from api.seguimiento import rutas_notificaciones as notificaciones
@@ -138,7 +139,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
-    rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente, pdf, reportes)
+    rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente, pdf, reportes, repetitivos)
     for modulo in rutas:
         app.include_router(modulo.router)
 

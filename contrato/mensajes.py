@@ -66,6 +66,8 @@ class DatosPendiente(BaseModel):
     fecha_pendiente: datetime | None = None
     # Type-detail fields in column names (e.g. descripcion_falla); no secrets ever travel here.
     detalle: dict[str, object] | None = None
+    # The repeating work order (template) that created it, if any.
+    repetitivo_id: int | None = None
 
 
 class ConfigFlujo(BaseModel):

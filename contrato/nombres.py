@@ -17,6 +17,8 @@ COLA_POR_DEFECTO: Final = "pendientes"
 # Workflow types.
 FLUJO_PENDIENTE: Final = "PendienteWorkflow"
 FLUJO_RECONCILIADOR: Final = "ReconciliadorWorkflow"
+# One run per occurrence of a repeating work order, started by its Schedule (repetitivo-<id>).
+FLUJO_OCURRENCIA: Final = "OcurrenciaRepetitivoWorkflow"
 
 # PendienteWorkflow's updates besides the lifecycle actions. Each action of domain.acciones.Accion is
 # both an update and a signal named by its value ("asignar", "comenzar", ...).
@@ -40,6 +42,9 @@ LEER_COMPROMETIDO: Final = "leer_comprometido"
 # Activity of ReconciliadorWorkflow.
 RECONCILIAR: Final = "reconciliar"
 
+# Activity of OcurrenciaRepetitivoWorkflow: reserves the occurrence and creates its pendiente, once.
+CREAR_OCURRENCIA: Final = "crear_ocurrencia"
+
 # Events out (webhooks). RepartidorWorkflow (one, id REPARTIDOR_ID) hands each new event of the outbox to
 # the deliveries; one EntregasWorkflow per (subscription, ordering key) delivers them in order, retrying.
 FLUJO_REPARTIDOR: Final = "RepartidorWorkflow"
@@ -56,3 +61,9 @@ ENTREGAR: Final = "entregar"
 def entregas_id(webhook_id: int, clave: str) -> str:
     """The id of the EntregasWorkflow of one subscription and one ordering key (`pendiente-12`)."""
     return f"entregas-{webhook_id}-{clave}"
+
+
+def programa_repetitivo(repetitivo_id: int) -> str:
+    """The id of a repeating work order's Schedule; its occurrences' workflow ids start with it (the
+    Schedule appends the scheduled instant: `repetitivo-3-ocurrencia-2026-12-01T14:00:00Z`)."""
+    return f"repetitivo-{repetitivo_id}"

@@ -17,7 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.comun.deps import UsuarioActual
 from api.pendientes.comandos import Comandos
+from api.repetitivos import servicio as servicio_repetitivos
+from api.repetitivos.esquemas import ReglaIn, RepetitivoCrear
 from contrato.mensajes import ActorMsg, DatosPendiente, OrdenAccion
 from db import models as m
 from db.identidad import sincronizar_menu
@@ -34,6 +37,7 @@ from domain.enums import (
 )
 from domain.permisos import ROLES_DEMO, Permiso
 from domain.zona import LIMA
+from infra.programas import Programas
 from infra.seguridad import hash_password
 
 log = logging.getLogger("ops.demo")
@@ -421,6 +425,58 @@ async def cargar_catalogos(sessions: async_sessionmaker[AsyncSession]) -> None:
             )
 
 
+# Repeating work orders (/api/repetitivos): (nombre, client code, tipo, lugar, prioridad, empresa,
+# dirección, detalle as the API takes it, DNI of the technician or None, rule without its start date).
+# Created by the coordinadora, starting the day the demo is loaded; ids 1 and 2 on a fresh database.
+REPETITIVOS = [
+    ("Mantenimiento mensual de cámaras", "CLI000003", TipoPendiente.INSTALACION_CAMARAS,
+     LugarPendiente.PUNO, PrioridadPendiente.MEDIA, EmpresaPendiente.SIMAX, "Jr. Arequipa 880, Puno", None,
+     "10000006", {"frecuencia": "MENSUAL", "diasMes": [5], "hora": "09:00"}),
+    ("Revisión quincenal del enlace", "CLI000004", TipoPendiente.AVERIA, LugarPendiente.ILAVE,
+     PrioridadPendiente.BAJA, EmpresaPendiente.SIMAX, "Av. Panamericana 310, Ilave",
+     {"descripcionFalla": "Revisión preventiva del enlace y de la ONU"}, None,
+     {"frecuencia": "SEMANAL", "cada": 2, "diasSemana": ["LUNES"], "hora": "08:00"}),
+]  # fmt: skip
+
+
+async def cargar_repetitivos(sessions: async_sessionmaker[AsyncSession], programas: Programas) -> None:
+    """The demo templates with their Schedules, each unless a live one of that name exists."""
+    personas = await personas_demo(sessions)
+    coordinadora = personas.actores["coordinadora"]
+    usuario = UsuarioActual(
+        id=coordinadora.usuario_id,
+        nombre=coordinadora.nombre,
+        rol="Coordinadora",
+        empleado_id=coordinadora.empleado_id,
+        permisos=coordinadora.permisos,
+    )
+    hoy = datetime.now(LIMA).date()
+    for nombre, codigo, tipo, lugar, prioridad, empresa, direccion, detalle, dni, regla in REPETITIVOS:
+        async with sessions() as s:
+            existe = await s.scalar(
+                select(m.Repetitivo.id).where(m.Repetitivo.nombre == nombre, m.Repetitivo.vigente.is_(True))
+            )
+            if existe is not None:
+                continue
+            cliente_id = await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente == codigo))
+            tecnico_id = None
+            if dni is not None:
+                tecnico_id = await s.scalar(select(m.Usuario.empleado_id).where(m.Usuario.dni == dni))
+            cuerpo = RepetitivoCrear(
+                nombre=nombre,
+                tipo=tipo,
+                cliente_id=cliente_id,
+                detalle=detalle,
+                prioridad=prioridad,
+                lugar=lugar,
+                empresa=empresa,
+                direccion=direccion,
+                tecnico_id=tecnico_id,
+                regla=ReglaIn.model_validate(regla | {"fechaInicio": hoy.isoformat()}),
+            )
+            await servicio_repetitivos.crear(s, programas, cuerpo, usuario)
+
+
 async def cargar_demo(sessions: async_sessionmaker[AsyncSession], comandos: Comandos) -> int:
     await cargar_referencia(sessions)
     await cargar_catalogos(sessions)
@@ -440,5 +496,6 @@ async def cargar_demo(sessions: async_sessionmaker[AsyncSession], comandos: Coma
             await _mover_pendiente(sessions, comandos, personas, n, ids[n])
 
     await asyncio.gather(*(uno(n) for n in range(total)))
-    log.info("demo data ready: %d pendientes", total)
+    await cargar_repetitivos(sessions, Programas(comandos.client, comandos.task_queue))
+    log.info("demo data ready: %d pendientes, %d repetitivos", total, len(REPETITIVOS))
     return total

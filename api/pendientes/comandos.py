@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import exists, select, text
@@ -18,12 +18,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import (
     Client,
-    WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from contrato import nombres
@@ -41,9 +38,7 @@ from contrato.mensajes import (
 )
 from db import identidad
 from db import models as m
-from domain import sla
 from domain.acciones import Accion, Situacion, datos_conflicto
-from domain.enums import EstadoPendiente
 from domain.errores import (
     Conflicto,
     DatosInvalidos,
@@ -53,10 +48,9 @@ from domain.errores import (
     desde_workflow,
 )
 from infra.config import Settings
+from infra.creacion import iniciar_pendiente
 from infra.seguridad import firmar
 from infra.temporal import config_flujo, workflow_id
-from workflows import busqueda
-from workflows.pendiente import PendienteWorkflow
 
 CREAR = "crear_pendiente"
 # Prefix of the key the server gives a change sent without Idempotency-Key (answered on a 503).
@@ -98,6 +92,14 @@ class Comandos:
         return InicioPendiente(
             pendiente_id=pendiente_id, datos=datos, actor=actor, config=self._flujo, firma=firma
         )
+
+    @property
+    def client(self) -> Client:
+        return self._client
+
+    @property
+    def task_queue(self) -> str:
+        return self._task_queue
 
     @classmethod
     def desde_settings(
@@ -155,41 +157,7 @@ class Comandos:
             if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
                 return pendiente_id
         inicio = await self.inicio(pendiente_id, datos, actor)
-        # What the UI shows before the first change: the clock the workflow starts it with.
-        plazo = self._flujo.sla_plazos[datos.prioridad]
-        reloj = sla.iniciar(plazo, EstadoPendiente.REGISTRADO, datetime.now(UTC))
-        inicial = EstadoVivo(
-            pendiente_id=pendiente_id, tipo=datos.tipo, fecha_pendiente=datos.fecha_pendiente, sla=reloj
-        )
-        arranque = WithStartWorkflowOperation(
-            PendienteWorkflow.run,
-            inicio,
-            id=workflow_id(pendiente_id),
-            task_queue=self._task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=busqueda.al_iniciar(datos, inicial),
-            static_summary=f"{datos.tipo} · cliente {datos.cliente_id} · {datos.lugar}",
-        )
-        try:
-            await self._client.execute_update_with_start_workflow(
-                PendienteWorkflow.registrar,
-                start_workflow_operation=arranque,
-                id="registrar",
-                rpc_timeout=self._timeout,
-            )
-        except WorkflowUpdateFailedError as error:
-            raise desde_workflow(error) from None
-        except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise NoDisponible(
-                "el motor de flujos no respondió a tiempo; reintente con la misma clave"
-            ) from None
-        except WorkflowAlreadyStartedError:
-            raise Conflicto("este pendiente ya no se puede registrar de nuevo") from None
-        except RPCError as error:
-            if error.status is RPCStatusCode.ALREADY_EXISTS:
-                raise Conflicto("este pendiente ya no se puede registrar de nuevo") from None
-            raise NoDisponible("el motor de flujos no está disponible") from None
+        await iniciar_pendiente(self._client, self._task_queue, inicio, self._timeout)
         return pendiente_id
 
     async def ejecutar(self, pendiente_id: int, accion: Accion, orden: OrdenAccion) -> EstadoVivo:

@@ -158,6 +158,8 @@ class PendienteResponse(Camel):
     version: int
     # Its live labels (a deleted label disappears from here), by name.
     etiquetas: list[EtiquetaBreve] = []
+    # The repeating work order (/api/repetitivos) that created it, if any.
+    repetitivo_id: int | None = None
 
 
 class AccionRequest(Limpio):
@@ -343,6 +345,9 @@ class FiltroPendienteRequest(Camel):
     etiquetas_modo: ModoEtiquetas | None = Field(
         default=None,
         description="`alguna` (defecto): lleva alguna de `etiquetas`; `todas`: las lleva todas",
+    )
+    repetitivo_id: Id | None = Field(
+        default=None, description="Los creados por este pendiente repetitivo (/api/repetitivos)"
     )
 
     @model_validator(mode="before")

@@ -165,6 +165,7 @@ def _respuesta(fila: Any) -> PendienteResponse:
         vencido=pendiente.vencido,
         **hechos_sla(pendiente, datetime.now(UTC)),
         version=pendiente.seq,
+        repetitivo_id=pendiente.repetitivo_id,
     )
 
 
@@ -250,6 +251,7 @@ def condiciones_filtro(filtro: FiltroPendienteRequest) -> list[ColumnElement[boo
         (hasta, lambda v: P.fecha_pendiente < _inicio_del_dia(v + timedelta(days=1))),
         (texto or None, _texto),
         (f.etiquetas or None, lambda v: _etiquetas(v, f.etiquetas_modo)),
+        (f.repetitivo_id, lambda v: P.repetitivo_id == v),
     ]
     return [condicion(valor) for valor, condicion in posibles if valor is not None]
 

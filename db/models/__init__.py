@@ -22,6 +22,7 @@ from db.models.pendientes import (
     PendienteRecojoDispositivo,
     PendienteTraslado,
 )
+from db.models.repetitivos import OcurrenciaRepetitivo, Repetitivo
 from db.models.seguimiento import Notificacion, PendienteTiempo
 from db.models.seguimiento_cliente import EnlaceSeguimiento
 
@@ -77,4 +78,7 @@ __all__ = [
     # etiquetas
     "Etiqueta",
     "PendienteEtiqueta",
+    # repetitivos
+    "OcurrenciaRepetitivo",
+    "Repetitivo",
 ]

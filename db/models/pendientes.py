@@ -88,6 +88,8 @@ class Pendiente(ColumnasComunes, Base):
     sla_vence: Mapped[datetime | None] = mapped_column(index=True)
     # The highest escalation raised: 0, 50, 75 or 100 (% of the deadline).
     sla_nivel: Mapped[int | None] = mapped_column(SmallInteger)
+    # The repeating work order that created it (db/models/repetitivos.py), if any.
+    repetitivo_id: Mapped[int | None] = fk("repetitivos.id", index=True)
 
     cliente: Mapped[Cliente] = relationship(lazy="raise")
     registrado_por_empleado: Mapped[Empleado] = relationship(foreign_keys=[registrado_por], lazy="raise")

@@ -15,8 +15,10 @@ from temporalio import activity, workflow
 
 from activities.persistencia import PersistenciaActivities
 from activities.reconciliacion import Reconciliador
+from activities.repetitivos import Repetitivos
 from contrato import nombres
 from domain.acciones import Accion
+from workflows.ocurrencia import OcurrenciaRepetitivoWorkflow
 from workflows.pendiente import PendienteWorkflow
 from workflows.reconciliador import ReconciliadorWorkflow
 
@@ -50,6 +52,8 @@ def test_los_flujos_conservan_su_nombre_y_sus_mensajes():
     assert set(pendiente.updates) == ACTUALIZACIONES
     assert set(pendiente.queries) == {"estado", "acciones"}
     assert workflow._Definition.must_from_class(ReconciliadorWorkflow).name == "ReconciliadorWorkflow"
+    ocurrencia = workflow._Definition.must_from_class(OcurrenciaRepetitivoWorkflow)
+    assert ocurrencia.name == "OcurrenciaRepetitivoWorkflow"
 
 
 def test_las_actividades_conservan_su_nombre():
@@ -61,6 +65,7 @@ def test_las_actividades_conservan_su_nombre():
             PersistenciaActivities.cargar_actor,
             PersistenciaActivities.leer_comprometido,
             Reconciliador.reconciliar,
+            Repetitivos.crear_ocurrencia,
         )
     }
     assert definidas == {
@@ -69,6 +74,7 @@ def test_las_actividades_conservan_su_nombre():
         "cargar_actor",
         "leer_comprometido",
         "reconciliar",
+        "crear_ocurrencia",
     }
 
 
@@ -86,8 +92,10 @@ def _modulos_cargados_por(modulo: str) -> set[str]:
 
 
 def test_las_actividades_no_importan_el_flujo():
-    for modulo in ("activities.persistencia", "activities.reconciliacion"):
-        assert "workflows.pendiente" not in _modulos_cargados_por(modulo), modulo
+    for modulo in ("activities.persistencia", "activities.reconciliacion", "activities.repetitivos"):
+        cargados = _modulos_cargados_por(modulo)
+        assert "workflows.pendiente" not in cargados, modulo
+        assert not {m for m in cargados if m == "api" or m.startswith("api.")}, modulo
 
 
 def test_db_no_importa_el_contrato():

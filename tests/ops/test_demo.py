@@ -78,3 +78,25 @@ async def test_loading_the_demo_again_changes_nothing(demo_cargada):
     assert [(p.id, p.estado, p.seq) for p in await _pendientes(demo_cargada)] == antes
     async with demo_cargada.sessions() as s:
         assert await s.scalar(select(func.count()).select_from(m.CatalogoProducto)) == filas
+
+
+async def test_the_demo_has_repeating_work_orders_with_their_schedules(demo_cargada, temporal_propio):
+    from ops.demo import cargar_repetitivos
+
+    async with demo_cargada.sessions() as s:
+        filas = list(await s.scalars(select(m.Repetitivo).order_by(m.Repetitivo.id)))
+    assert [(r.id, r.nombre) for r in filas] == [
+        (1, "Mantenimiento mensual de cámaras"),
+        (2, "Revisión quincenal del enlace"),
+    ]
+    assert filas[0].tecnico_id == 6 and filas[0].dias_mes == [5]
+    for r in filas:
+        descripcion = await temporal_propio.client.get_schedule_handle(f"repetitivo-{r.id}").describe()
+        assert not descripcion.schedule.state.paused and descripcion.info.next_action_times
+    # Loading them again adds none.
+    from infra.programas import Programas
+
+    comandos = demo_cargada.comandos
+    await cargar_repetitivos(demo_cargada.sessions, Programas(comandos.client, comandos.task_queue))
+    async with demo_cargada.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(m.Repetitivo)) == 2
