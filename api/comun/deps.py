@@ -82,7 +82,12 @@ async def get_usuario_actual(
     """The one way a route learns who calls: every protected route depends on this (or on `requiere`)."""
     if credenciales is None:
         raise NoAutenticado("falta el token de acceso (Authorization: Bearer ...)")
-    carga = leer_token(credenciales.credentials, settings.jwt_secret.get_secret_value())
+    return await usuario_de_token(session, settings, credenciales.credentials)
+
+
+async def usuario_de_token(session: AsyncSession, settings: Settings, token: str) -> UsuarioActual:
+    """Who a token (the API's bearer, the board's cookie) belongs to, as of now; NoAutenticado if nobody."""
+    carga = leer_token(token, settings.jwt_secret.get_secret_value())
     if carga is None:
         raise NoAutenticado(TOKEN_INVALIDO)
     usuario = await session.scalar(

@@ -18,7 +18,6 @@ from infra import seguridad
 
 router = APIRouter(tags=["auth"])
 
-CREDENCIALES_INVALIDAS = "DNI o contraseña incorrectos"
 
 ERRORES = {
     401: {"model": Respuesta[dict], "description": "Credenciales o token inválidos (un solo mensaje)"},
@@ -36,25 +35,13 @@ async def login(body: LoginRequest, request: Request, session: SessionDep, setti
     """Devuelve un token con expiración. Un único 401 para DNI desconocido, contraseña errónea o usuario
     inactivo (sin enumerar cuentas). Demasiados fallos desde una dirección, o para un DNI, dan 429 con
     `Retry-After` sin evaluar la contraseña."""
-    usuario = await servicio.usuario_por_dni(session, body.dni)
-
-    async def comprobar() -> bool:
-        # Verify against a decoy hash when the user is unknown, so timing does not reveal accounts.
-        hash_guardado = usuario.password_hash if usuario else seguridad.HASH_SEÑUELO
-        valido = await seguridad.verificar(
-            hash_guardado, body.password.get_secret_value(), settings.hash_concurrencia
-        )
-        return bool(usuario and valido and usuario.vigente and usuario.rol.vigente)
-
     try:
-        valido = await identidad.intentar_login(
-            session, body.dni, direccion_de(request), settings.login_fallos_por_direccion, comprobar
+        sesion = await servicio.iniciar_sesion(
+            session, settings, body.dni, body.password.get_secret_value(), direccion_de(request)
         )
     except identidad.Frenado as error:
         return respuesta_frenada(error)
-    if not valido:
-        raise NoAutenticado(CREDENCIALES_INVALIDAS)
-    return ok(servicio.emitir_sesion(settings, usuario), "Sesión iniciada correctamente")
+    return ok(sesion, "Sesión iniciada correctamente")
 
 
 @router.get("/auth/validar-token", response_class=PlainTextResponse, responses=ERRORES)

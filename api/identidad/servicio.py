@@ -24,7 +24,7 @@ from api.identidad.esquemas import (
 )
 from db import identidad
 from db import models as m
-from domain.errores import Conflicto, DatosInvalidos, NoEncontrado
+from domain.errores import Conflicto, DatosInvalidos, NoAutenticado, NoEncontrado
 from infra import seguridad
 from infra.config import Settings
 
@@ -47,6 +47,30 @@ async def usuario_por_dni(session: AsyncSession, dni: str) -> m.Usuario | None:
 
 async def usuario_con_rol(session: AsyncSession, usuario_id: int) -> m.Usuario:
     return await session.get(m.Usuario, usuario_id, options=[joinedload(m.Usuario.rol)])
+
+
+CREDENCIALES_INVALIDAS = "DNI o contraseña incorrectos"
+
+
+async def iniciar_sesion(
+    session: AsyncSession, settings: Settings, dni: str, password: str, direccion: str
+) -> LoginResponse:
+    """A new session for this DNI and password (the API's /auth and the board's login). One
+    NoAutenticado for an unknown DNI, a wrong password or an inactive user (no account is revealed);
+    db.identidad.Frenado, without evaluating the password, past the login limits."""
+    usuario = await usuario_por_dni(session, dni)
+
+    async def comprobar() -> bool:
+        # Verify against a decoy hash when the user is unknown, so timing does not reveal accounts.
+        hash_guardado = usuario.password_hash if usuario else seguridad.HASH_SEÑUELO
+        valido = await seguridad.verificar(hash_guardado, password, settings.hash_concurrencia)
+        return bool(usuario and valido and usuario.vigente and usuario.rol.vigente)
+
+    if not await identidad.intentar_login(
+        session, dni, direccion, settings.login_fallos_por_direccion, comprobar
+    ):
+        raise NoAutenticado(CREDENCIALES_INVALIDAS)
+    return emitir_sesion(settings, usuario)
 
 
 def emitir_sesion(settings: Settings, usuario: m.Usuario, inicio: datetime | None = None) -> LoginResponse:
