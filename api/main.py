@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
@@ -15,7 +16,7 @@ from api.catalogo import rutas_catalogos as catalogos
 from api.catalogo import rutas_productos as productos
 from api.clientes import rutas as clientes
 from api.comun.registro import instalar_filtro
-from api.comun.respuesta import instalar_manejadores, ok
+from api.comun.respuesta import instalar_manejadores
 from api.etiquetas import rutas as etiquetas
 from api.identidad import rutas_auth as auth
 from api.identidad import rutas_empleados as empleados
@@ -37,6 +38,10 @@ from api.seguimiento import rutas_notificaciones as notificaciones
 from api.seguimiento import rutas_tiempos as tiempos
 from api.seguimiento.difusor import Difusor
 from api.seguimiento_cliente import rutas as seguimiento_cliente
+from api.tablero import rutas_sesion as tablero_sesion
+from api.tablero import rutas_tablero as tablero
+from api.tablero.sesion import instalar as instalar_tablero
+from api.tablero.vistas import ESTATICOS, pagina_error
 from api.webhooks import rutas as webhooks
 from db.engine import make_engine, make_session_factory
 from infra.config import Settings, get_settings
@@ -140,16 +145,16 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
     rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente, pdf, reportes, repetitivos)
+    rutas += (tablero_sesion, tablero)
     for modulo in rutas:
         app.include_router(modulo.router)
+    app.mount("/tablero/estaticos", StaticFiles(directory=ESTATICOS), name="tablero-estaticos")
+    instalar_tablero(app, pagina_error)
 
     @app.get("/", include_in_schema=False)
     async def inicio():
-        """A person opening the bare address is sent to what they look for: the docs, or (docs off,
-        as in production) a pointer to the health check instead of a 404."""
-        if docs:
-            return RedirectResponse("/docs", status_code=307)
-        return ok({"health": "/health"}, "API de pendientes: su estado está en /health")
+        """A person opening the bare address is a person: the board (its login when needed)."""
+        return RedirectResponse("/tablero", status_code=307)
 
     return app
 

@@ -312,3 +312,36 @@ async def cambio_por_clave(session: AsyncSession, pendiente_id: int, cambio_id: 
             m.Historial.pendiente_id == pendiente_id, m.Historial.cambio_id == cambio_id
         )
     )
+
+
+# -- The board (api/tablero) ------------------------------------------------------------------------
+
+
+async def por_estado(
+    session: AsyncSession, filtro: FiltroPendienteRequest, usuario: UsuarioActual, por_columna: int
+) -> tuple[dict[EstadoPendiente, list[PendienteResponse]], dict[EstadoPendiente, int]]:
+    """The live pendientes the caller may see that match `filtro`, by estado: the `por_columna` most
+    pressing of each (the nearest SLA deadline, then the scheduled day) and how many there are."""
+    condiciones = [condicion_visible(usuario), *condiciones_filtro(filtro)]
+    P = m.Pendiente
+    conteos = await session.execute(
+        select(P.estado, func.count()).where(P.vigente.is_(True), *condiciones).group_by(P.estado)
+    )
+    orden = func.row_number().over(
+        partition_by=P.estado,
+        order_by=(P.sla_vence.asc().nulls_last(), P.fecha_pendiente.asc().nulls_last(), P.id),
+    )
+    primeros = select(P.id, orden.label("n")).where(P.vigente.is_(True), *condiciones).subquery()
+    consulta = (
+        _consulta_pendientes()
+        .join(primeros, primeros.c.id == P.id)
+        .where(primeros.c.n <= por_columna)
+        .order_by(primeros.c.n)
+    )
+    columnas: dict[EstadoPendiente, list[PendienteResponse]] = {e: [] for e in EstadoPendiente}
+    respuestas = [_respuesta(f) for f in (await session.execute(consulta)).all()]
+    etiquetas = await etiquetas_de(session, [p.id for p in respuestas])
+    for p in respuestas:
+        p.etiquetas = etiquetas.get(p.id, [])
+        columnas[p.estado].append(p)
+    return columnas, {EstadoPendiente(e): n for e, n in conteos.all()}
