@@ -10,12 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query
 from pydantic import SecretStr
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from api.comun.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
-from api.comun.http import ERRORES, IdempotencyKey, IdPendiente, validar, version_esperada
+from api.comun.http import ERRORES, IdempotencyKey, IdPendiente, validar
 from api.comun.respuesta import Respuesta, ok
 from api.comun.visibilidad import pendiente_visible
+from api.pendientes import acciones
 from api.pendientes.esquemas import (
     SEGMENTOS_RED,
     AccionesResponse,
@@ -30,18 +30,16 @@ from api.pendientes.servicio import (
     estado_actual,
     etiquetas_vivas,
     leer_detalle,
-    leer_pendiente,
 )
-from contrato.mensajes import EstadoVivo, OrdenAccion, huella_orden
+from contrato.mensajes import EstadoVivo
 from domain.acciones import (
     Accion,
     accion_hacia,
     accion_tecnica_hacia,
-    acciones_permitidas,
     datos_conflicto,
 )
 from domain.enums import EstadoPendiente, EstadoTecnico
-from domain.errores import Conflicto, DatosInvalidos, NoEncontrado, SinPermiso
+from domain.errores import Conflicto, DatosInvalidos, NoEncontrado
 
 router = APIRouter(prefix="/api/pendientes", tags=["acciones"])
 RESPUESTAS = ERRORES | {409: {"model": Respuesta[dict], "description": "No permitido en el estado actual"}}
@@ -66,73 +64,21 @@ async def _accionar(
     etiquetas: list[int] | None = None,
     nota: str = "",
 ):
-    """Send one action to the pendiente's workflow and answer with the pendiente as it is now.
-    `etiquetas` (the peer's cancel) replace the labels in the same change; `nota` ends the message."""
-    cuerpo = cuerpo or AccionRequest()
-    password = cuerpo.pppoe_password.get_secret_value() if cuerpo.pppoe_password else None
-    orden = OrdenAccion(
-        actor=usuario.actor(),
-        tecnico_id=cuerpo.tecnico_id,
-        motivo=cuerpo.motivo,
-        nueva_fecha=cuerpo.nueva_fecha,
-        vlan=cuerpo.vlan,
-        pppoe_usuario=cuerpo.pppoe_usuario,
-        pppoe_password_cifrado=cifrador.cifrar(password) if password else None,
-        # Keys are per user: two users can never collide on the same key. Without one the change gets
-        # its own now, so that whatever fails from here on the answer can say how to learn the outcome.
-        clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",
-        version=version_esperada(if_match, cuerpo.version),
-        etiquetas=etiquetas,
-    )
-    try:
-        await pendiente_visible(session, pendiente_id, usuario)
-    except SinPermiso:
-        # A retry of a change this user already made is answered like the first time, even if the
-        # change took the pendiente out of their sight (a technician who released it). Looked up only
-        # on refusal, so the usual path pays nothing for it.
-        repetida = clave and await comandos.ya_comprometido(
-            pendiente_id, orden.clave, huella_orden(accion.value, orden)
-        )
-        if not repetida:
-            raise
-    # Give the connection back while the workflow works: a slow update must not starve the pool.
-    await session.rollback()
-    try:
-        vivo = await comandos.ejecutar(pendiente_id, accion, orden)
-        session.expire_all()
-        pendiente = await _leer_si_visible(session, pendiente_id, usuario)
-    except (OperationalError, InterfaceError):
-        # Postgres went away mid-way: the change may be written, so answer as for a timeout.
-        raise comandos.sin_respuesta(pendiente_id, orden.clave) from None
-    if pendiente is None:
+    """Send one action and answer with the pendiente as it is now; `nota` ends the message."""
+    args = (pendiente_id, accion, cuerpo, usuario, session, comandos, cifrador, clave, if_match)
+    hecho = await acciones.accionar(*args, etiquetas=etiquetas)
+    aplicada = f"acción '{accion}' aplicada: el pendiente está"
+    if hecho.pendiente is None:
         # Accepted, and the caller may no longer see the pendiente (a technician who released it):
         # an applied change is a 2xx all the same, without the data they may not see any more.
-        return ok(
-            None,
-            f"acción '{accion}' aplicada: el pendiente está {vivo.estado} y ya no está a su cargo{nota}",
-        )
-    return ok(pendiente, f"acción '{accion}' aplicada: el pendiente está {pendiente.estado}{nota}")
-
-
-async def _leer_si_visible(session, pendiente_id: int, usuario: UsuarioActual):
-    """The pendiente after an applied action, or None if the caller may no longer see it. Only this read's
-    SinPermiso means that: the workflow's own (a refused action) stays a 403."""
-    try:
-        return await leer_pendiente(session, pendiente_id, usuario)
-    except SinPermiso:
-        return None
+        return ok(None, f"{aplicada} {hecho.vivo.estado} y ya no está a su cargo{nota}")
+    return ok(hecho.pendiente, f"{aplicada} {hecho.pendiente.estado}{nota}")
 
 
 @router.get("/{id}/acciones", response_model=Respuesta[AccionesResponse], responses=ERRORES)
 async def acciones_disponibles(id: IdPendiente, session: SessionDep, usuario: UsuarioDep):
     """Las acciones que el usuario puede hacer ahora sobre este pendiente (los botones de una UI)."""
-    fila = await pendiente_visible(session, id, usuario)
-    vivo = await estado_actual(session, fila)
-    permitidas = acciones_permitidas(vivo.situacion(), usuario.actor().a_dominio())
-    datos = AccionesResponse(
-        id=id, estado=vivo.estado, estado_tecnico=vivo.estado_tecnico, version=vivo.seq, acciones=permitidas
-    )
-    return ok(datos, "Acciones disponibles")
+    return ok(await acciones.acciones_de(session, id, usuario), "Acciones disponibles")
 
 
 @router.get("/{id}/cambios/{clave}", response_model=Respuesta[CambioResponse], responses=ERRORES)

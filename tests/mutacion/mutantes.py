@@ -38,6 +38,7 @@ PLAZOS_PY = "domain/plazos.py"
 WORKFLOW_PY = "workflows/pendiente.py"
 PERSISTENCIA_PY = "activities/persistencia.py"
 RUTAS_ACCIONES_PY = "api/pendientes/rutas_acciones.py"
+ENVIO_ACCIONES_PY = "api/pendientes/acciones.py"
 RUTAS_USUARIOS_PY = "api/identidad/rutas_usuarios.py"
 DEPS_PY = "api/comun/deps.py"
 SEGURIDAD_PY = "infra/seguridad.py"
@@ -142,7 +143,7 @@ NOMBRADOS: tuple[Mutante, ...] = (
     ),
     Mutante(
         "clave_de_accion_compartida",
-        RUTAS_ACCIONES_PY,
+        ENVIO_ACCIONES_PY,
         'clave=f"{usuario.id}:{clave or comandos.clave_automatica()}",',
         "clave=clave or comandos.clave_automatica(),",
         "action Idempotency-Keys are per user: two users never collide on the same key",
@@ -499,7 +500,7 @@ INTEGRIDAD: tuple[Mutante, ...] = (
 
 # --- Availability and abuse (issue 9 §4): login limits, hashing, sockets, uploads --------------------
 
-AUTH_PY = "api/identidad/rutas_auth.py"
+IDENTIDAD_SERVICIO_PY = "api/identidad/servicio.py"
 DIFUSOR_PY = "api/seguimiento/difusor.py"
 NOTAS_PY = "api/notas/rutas.py"
 NOTAS_SERVICIO_PY = "api/notas/servicio.py"
@@ -545,11 +546,9 @@ DISPONIBILIDAD: tuple[Mutante, ...] = (
     ),
     Mutante(
         "hash_en_el_bucle",
-        AUTH_PY,
-        "        valido = await seguridad.verificar(\n"
-        "            hash_guardado, body.password.get_secret_value(), settings.hash_concurrencia\n"
-        "        )",
-        "        valido = seguridad.verificar_password(hash_guardado, body.password.get_secret_value())",
+        IDENTIDAD_SERVICIO_PY,
+        "        valido = await seguridad.verificar(hash_guardado, password, settings.hash_concurrencia)",
+        "        valido = seguridad.verificar_password(hash_guardado, password)",
         "a login flood does not stall other requests: argon2 runs off the event loop",
         (ABUSO,),
     ),

@@ -35,3 +35,10 @@ def ingresar(navegante):
         return await c.post("/tablero/login", data=datos)
 
     return _ingresar
+
+
+@pytest.fixture(scope="session")
+async def personas(sessions, demo):
+    from ops.demo import personas_demo
+
+    return await personas_demo(sessions)
