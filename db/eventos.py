@@ -32,6 +32,9 @@ ESPACIO_IDS = uuid.UUID("5b0d3c1e-7a44-4f0e-9d6c-2f1f4a8e6b11")
 PREFIJO_ID = "evt_"
 # The events of a pendiente's own changes (one per seq): their id is derived from (pendiente, seq).
 TIPOS_DE_CAMBIO = frozenset(POR_CAMBIO.values())
+# Postgres NOTIFY channel announcing "<pendiente id>:<version>" for every event about a pendiente, sent
+# in the event's transaction (so only once it commits); the board's live view listens (api/tablero/vivo.py).
+CANAL_PENDIENTES = "pendientes"
 
 # The type-detail values a detail view shows (every type's, null where a type has none), as the API's
 # DetalleResponse: each type's own fields and the VLAN; the PPPoE user as `ppoe`; never the password.
@@ -77,6 +80,9 @@ async def registrar_evento(
     )
     session.add(evento)
     await session.flush()
+    if pendiente_id is not None:
+        # Delivered by Postgres only on commit: a rolled-back change is never announced.
+        await session.execute(select(func.pg_notify(CANAL_PENDIENTES, f"{pendiente_id}:{seq or 0}")))
     return evento
 
 

@@ -9,7 +9,12 @@ trigger NOTIFYs `credenciales` when a user's password, `vigente` or role changes
 deleted: that user's sockets (every socket, for a role) are re-checked at once and closed with 4401 if
 their token no longer works. Each socket also closes itself when its token expires, and every socket
 is re-checked after the listener reconnects (it may have missed notices) and every `revalidar_cada`
-seconds, as a safety net."""
+seconds, as a safety net.
+
+The same connection LISTENs to `pendientes` (db/eventos.py: "<id>:<version>" per change, on commit) and
+hands each notice to the registered listeners (the board's live streams, api/tablero/vivo.py): one
+Postgres connection per API process, whatever the number of browsers. After a reconnection they get
+`None`: changes may have been missed."""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from datetime import UTC, datetime
 import psycopg
 from fastapi import WebSocket
 
+from db.eventos import CANAL_PENDIENTES
 from db.models.seguimiento import CANAL_NOTIFICACIONES
 from infra.config import to_sqlalchemy_url
 
@@ -60,7 +66,12 @@ class Difusor:
         self._sockets: dict[int, list[Conexion]] = defaultdict(list)  # oldest first
         self._tarea: asyncio.Task | None = None
         self._cierres: set[asyncio.Task] = set()
+        self._oyentes_pendientes: list[Callable[[str | None], Awaitable[None]]] = []
         self.escuchando = asyncio.Event()
+
+    def al_cambiar_pendiente(self, oyente: Callable[[str | None], Awaitable[None]]) -> None:
+        """`oyente(carga)` for every `pendientes` notice ("<id>:<version>"); `None` after a reconnection."""
+        self._oyentes_pendientes.append(oyente)
 
     async def conectar(self, conexion: Conexion, maximo: int) -> None:
         """Register a socket; beyond `maximo` for its user the oldest ones close (1008): a client that
@@ -102,8 +113,10 @@ class Difusor:
                 async with await psycopg.AsyncConnection.connect(self._url, autocommit=True) as conexion:
                     await conexion.execute(f"LISTEN {CANAL_NOTIFICACIONES}")
                     await conexion.execute(f"LISTEN {CANAL_CREDENCIALES}")
+                    await conexion.execute(f"LISTEN {CANAL_PENDIENTES}")
                     self.escuchando.set()
                     await self.revalidar()  # changes made while we were not listening
+                    await self._avisar_pendiente(None)
                     while True:
                         async for aviso in conexion.notifies(timeout=self._revalidar_cada):
                             await self._atender(aviso.channel, aviso.payload)
@@ -118,8 +131,17 @@ class Difusor:
     async def _atender(self, canal: str, carga: str) -> None:
         if canal == CANAL_CREDENCIALES:
             await self.revalidar(None if carga == "*" else int(carga))
+        elif canal == CANAL_PENDIENTES:
+            await self._avisar_pendiente(carga)
         else:
             await self._entregar(carga)
+
+    async def _avisar_pendiente(self, carga: str | None) -> None:
+        for oyente in self._oyentes_pendientes:
+            try:
+                await oyente(carga)
+            except Exception as error:  # noqa: BLE001 - one listener's failure must not stop the others
+                log.warning("a pendiente-change listener failed (%s)", type(error).__name__)
 
     async def revalidar(self, usuario_id: int | None = None) -> None:
         """Close (4401) the sockets, of one user or all, whose token no longer works."""
