@@ -324,14 +324,21 @@ async def por_estado(
     pressing of each (the nearest SLA deadline, then the scheduled day) and how many there are."""
     condiciones = [condicion_visible(usuario), *condiciones_filtro(filtro)]
     P = m.Pendiente
+    # The client is joined because the text filter looks at its name, code and document.
+    con_cliente = (m.Cliente, m.Cliente.id == P.cliente_id)
     conteos = await session.execute(
-        select(P.estado, func.count()).where(P.vigente.is_(True), *condiciones).group_by(P.estado)
+        select(P.estado, func.count())
+        .join(*con_cliente)
+        .where(P.vigente.is_(True), *condiciones)
+        .group_by(P.estado)
     )
     orden = func.row_number().over(
         partition_by=P.estado,
         order_by=(P.sla_vence.asc().nulls_last(), P.fecha_pendiente.asc().nulls_last(), P.id),
     )
-    primeros = select(P.id, orden.label("n")).where(P.vigente.is_(True), *condiciones).subquery()
+    primeros = (
+        select(P.id, orden.label("n")).join(*con_cliente).where(P.vigente.is_(True), *condiciones).subquery()
+    )
     consulta = (
         _consulta_pendientes()
         .join(primeros, primeros.c.id == P.id)
