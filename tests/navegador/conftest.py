@@ -65,3 +65,64 @@ async def contexto(navegador, servidor_web):
     yield _contexto
     for c in abiertos:
         await c.close()
+
+
+@pytest.fixture(scope="session")
+async def personas(sessions, demo):
+    from ops.demo import personas_demo
+
+    return await personas_demo(sessions)
+
+
+def dni_de(rol: str, orden: int = 0) -> str:
+    """The demo user of `rol` (the `orden`-th one: two technicians)."""
+    from ops.demo import USUARIOS
+
+    return [dni for dni, r, *_ in USUARIOS if r == rol][orden]
+
+
+async def ingresar(pagina, rol: str, orden: int = 0, destino: str = "/tablero/login") -> None:
+    """Log in through the login form, as a person does."""
+    from ops.demo import PASSWORD_DEMO
+
+    await pagina.goto(destino)
+    await pagina.get_by_label("DNI").fill(dni_de(rol, orden))
+    await pagina.get_by_label("Contraseña").fill(PASSWORD_DEMO)
+    await pagina.get_by_role("button", name="Ingresar").click()
+    await pagina.wait_for_load_state()
+
+
+async def captura(pagina, nombre: str) -> Path:
+    """A screenshot of the whole page in tests/artefactos/ (not committed)."""
+    ARTEFACTOS.mkdir(exist_ok=True)
+    destino = ARTEFACTOS / f"{nombre}.png"
+    await pagina.screenshot(path=str(destino), full_page=True)
+    return destino
+
+
+@pytest.fixture
+def nuevo_pendiente(http, h, sessions):
+    """Factory: a pendiente made through the API by the coordinadora, at an address of its own so a board
+    filtered by it (`?texto=`) shows just this one whatever else the session created."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from db import models as m
+
+    async def _nuevo(tipo: str = "AVERIA", **extra) -> dict:
+        async with sessions() as s:
+            cliente = await s.scalar(select(m.Cliente.id).order_by(m.Cliente.id).limit(1))
+        cuerpo = {
+            "clienteId": cliente,
+            "tipo": tipo,
+            "lugar": "JULIACA",
+            "prioridad": "URGENTE",
+            "direccion": f"Jr. Prueba {uuid.uuid4().hex[:10]}",
+            "detalle": {"descripcionFalla": "sin señal desde la mañana"} if tipo == "AVERIA" else {},
+        } | extra
+        r = await http.post("/api/pendientes", json=cuerpo, headers=h["coordinadora"])
+        assert r.status_code == 201, r.text
+        return r.json()["data"]
+
+    return _nuevo
