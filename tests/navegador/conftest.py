@@ -7,10 +7,18 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.async_api import async_playwright
+from sqlalchemy import select
+
+from db import models as m
+from domain.zona import LIMA
+from ops.demo import PASSWORD_DEMO, USUARIOS, personas_demo
 
 ESPERA = 10  # seconds the listener may take to start
 ARTEFACTOS = Path(__file__).resolve().parents[1] / "artefactos"
@@ -40,8 +48,6 @@ async def servidor_web(app):
 @pytest.fixture(scope="session")
 async def navegador(servidor_web):
     """Headless Debian chromium (never a browser downloaded by Playwright)."""
-    from playwright.async_api import async_playwright
-
     ejecutable = shutil.which("chromium")
     assert ejecutable, "chromium is not installed: `make test` installs it (apt-get install chromium)"
     async with async_playwright() as p:
@@ -69,22 +75,16 @@ async def contexto(navegador, servidor_web):
 
 @pytest.fixture(scope="session")
 async def personas(sessions, demo):
-    from ops.demo import personas_demo
-
     return await personas_demo(sessions)
 
 
 def dni_de(rol: str, orden: int = 0) -> str:
     """The demo user of `rol` (the `orden`-th one: two technicians)."""
-    from ops.demo import USUARIOS
-
     return [dni for dni, r, *_ in USUARIOS if r == rol][orden]
 
 
 async def ingresar(pagina, rol: str, orden: int = 0, destino: str = "/tablero/login") -> None:
     """Log in through the login form, as a person does."""
-    from ops.demo import PASSWORD_DEMO
-
     await pagina.goto(destino)
     await pagina.get_by_label("DNI").fill(dni_de(rol, orden))
     await pagina.get_by_label("Contraseña").fill(PASSWORD_DEMO)
@@ -104,22 +104,26 @@ async def captura(pagina, nombre: str) -> Path:
 def nuevo_pendiente(http, h, sessions):
     """Factory: a pendiente made through the API by the coordinadora, at an address of its own so a board
     filtered by it (`?texto=`) shows just this one whatever else the session created."""
-    import uuid
+    detalles = {
+        "AVERIA": {"descripcionFalla": "sin señal desde la mañana"},
+        "INSTALACION_INTERNET": {"velocidadSolicitada": "100 Mbps", "costoFijo": 47.0},
+        "INSTALACION_CAMARAS": {},
+        "RECOJO_DISPOSITIVOS": {"dispositivo": "ROUTER"},
+        "TRASLADO": {"lugarDestino": "PUNO"},
+    }
 
-    from sqlalchemy import select
-
-    from db import models as m
-
-    async def _nuevo(tipo: str = "AVERIA", **extra) -> dict:
+    async def _nuevo(tipo: str = "AVERIA", cliente: int = 0, **extra) -> dict:
         async with sessions() as s:
-            cliente = await s.scalar(select(m.Cliente.id).order_by(m.Cliente.id).limit(1))
+            ids = list(await s.scalars(select(m.Cliente.id).order_by(m.Cliente.id)))
+        manana = datetime.now(LIMA).date() + timedelta(days=1)
         cuerpo = {
-            "clienteId": cliente,
+            "clienteId": ids[cliente],
             "tipo": tipo,
             "lugar": "JULIACA",
             "prioridad": "URGENTE",
+            "fechaPendiente": f"{manana:%Y-%m-%d}T09:00:00",
             "direccion": f"Jr. Prueba {uuid.uuid4().hex[:10]}",
-            "detalle": {"descripcionFalla": "sin señal desde la mañana"} if tipo == "AVERIA" else {},
+            "detalle": detalles[tipo],
         } | extra
         r = await http.post("/api/pendientes", json=cuerpo, headers=h["coordinadora"])
         assert r.status_code == 201, r.text

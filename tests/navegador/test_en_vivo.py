@@ -10,12 +10,45 @@ from playwright.async_api import expect
 from tests.navegador.conftest import captura, ingresar
 
 
+async def vecinos(direccion: str, nuevo_pendiente, personas, http, h) -> None:
+    """A few more pendientes at the same address, in other columns: a board worth a screenshot."""
+    edwin, wilber = (t.empleado_id for t in personas.tecnicos[:2])
+    pasos = [
+        ("INSTALACION_INTERNET", 1, "MEDIA", [("asignar", "coordinadora", {"tecnicoId": wilber})]),
+        (
+            "TRASLADO",
+            2,
+            "BAJA",
+            [("asignar", "coordinadora", {"tecnicoId": edwin}), ("comenzar", "tecnico", {})],
+        ),
+        ("INSTALACION_CAMARAS", 3, "MUY_URGENTE", []),
+        (
+            "RECOJO_DISPOSITIVOS",
+            4,
+            "MEDIA",
+            [
+                ("asignar", "coordinadora", {"tecnicoId": edwin}),
+                ("comenzar", "tecnico", {}),
+                ("terminar", "tecnico", {}),
+            ],
+        ),
+    ]
+    for tipo, cliente, prioridad, acciones in pasos:
+        otro = await nuevo_pendiente(tipo, cliente, direccion=direccion, prioridad=prioridad)
+        for accion, rol, cuerpo in acciones:
+            r = await http.post(
+                f"/api/pendientes/{otro['id']}/acciones/{accion}", json=cuerpo or None, headers=h[rol]
+            )
+            assert r.status_code == 200, r.text
+
+
 async def test_el_tablero_de_otro_navegador_mueve_la_tarjeta_sin_recargar(
-    contexto, nuevo_pendiente, personas
+    contexto, nuevo_pendiente, personas, http, h
 ):
     p = await nuevo_pendiente()
     tarjeta = f"#pendiente-{p['id']}"
     solo_este = f"/tablero?texto={quote(p['direccion'])}"
+    await vecinos(p["direccion"], nuevo_pendiente, personas, http, h)
 
     observa = await (await contexto()).new_page()
     await ingresar(observa, "coordinadora")
