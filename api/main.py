@@ -39,6 +39,8 @@ from api.seguimiento import rutas_tiempos as tiempos
 from api.seguimiento.difusor import Difusor
 from api.seguimiento_cliente import rutas as seguimiento_cliente
 from api.tablero import rutas_acciones as tablero_acciones
+from api.tablero import rutas_nuevo as tablero_nuevo
+from api.tablero import rutas_pendiente as tablero_pendiente
 from api.tablero import rutas_sesion as tablero_sesion
 from api.tablero import rutas_tablero as tablero
 from api.tablero.sesion import instalar as instalar_tablero
@@ -147,6 +149,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
     rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente, pdf, reportes, repetitivos)
     rutas += (tablero_sesion, tablero, tablero_acciones)
+    rutas += (tablero_pendiente, tablero_nuevo)
     for modulo in rutas:
         app.include_router(modulo.router)
     app.mount("/tablero/estaticos", StaticFiles(directory=ESTATICOS), name="tablero-estaticos")
