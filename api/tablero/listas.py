@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
+from fastapi import Request
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.comun.deps import UsuarioActual
@@ -34,6 +37,26 @@ RESUMEN = (
     ("vlan", "VLAN"),
     ("pppoe_usuario", "Usuario PPPoE"),
 )
+
+
+# What a queue page's search form may narrow by (the list filter's names, as the API spells them).
+BUSQUEDA = ("texto", "lugar")
+
+
+def busqueda(request: Request, **fijos: Any) -> tuple[FiltroPendienteRequest, dict[str, str], str | None]:
+    """The screen's own filter (`fijos`) narrowed by the search form; a bad value is ignored and said."""
+    valores = {k: v for k in BUSQUEDA if (v := request.query_params.get(k, "").strip())}
+    try:
+        return FiltroPendienteRequest.model_validate({**valores, **fijos}), valores, None
+    except ValidationError as error:
+        campo = ".".join(str(p) for p in error.errors()[0]["loc"]) or "filtro"
+        aviso = f"La búsqueda «{campo}» no es válida; se muestran todos."
+        return FiltroPendienteRequest.model_validate(fijos), {}, aviso
+
+
+def aqui(ruta: str, valores: dict[str, str]) -> str:
+    """The page with its search, for the forms to come back to."""
+    return ruta + (f"?{urlencode(valores)}" if valores else "")
 
 
 @dataclass

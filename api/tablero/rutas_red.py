@@ -7,13 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.comun.deps import SessionDep
-from api.pendientes.esquemas import FiltroPendienteRequest
 from api.tablero import listas, servicio
 from api.tablero.sesion import UsuarioTablero, exigir
 from api.tablero.vistas import pagina
 from domain import pantallas
 from domain.acciones import ESTADOS_CERRADOS, Accion
-from domain.enums import EstadoPendiente, EstadoTecnico
+from domain.enums import EstadoPendiente, EstadoTecnico, LugarPendiente
 
 router = APIRouter(prefix="/tablero", include_in_schema=False)
 
@@ -27,12 +26,15 @@ ACCIONES_RED = frozenset({Accion.CONFIGURAR_PPPOE.value, Accion.CONFIGURAR_VLAN.
 @router.get("/red")
 async def red(request: Request, usuario: UsuarioTablero, session: SessionDep):
     exigir(usuario, *pantallas.POR_RUTA[RUTA].permisos)
-    filtro = FiltroPendienteRequest(estados_tecnico=ESPERANDO_RED, estados=ABIERTOS)
+    filtro, valores, aviso = listas.busqueda(request, estadosTecnico=ESPERANDO_RED, estados=ABIERTOS)
     lista, total = await listas.listar(session, usuario, filtro, "fechaCreacion,asc")
     contexto = {
         "tarjetas": await listas.tarjetas(session, usuario, lista, solo=ACCIONES_RED),
         "total": total,
-        "volver": RUTA,
+        "volver": listas.aqui(RUTA, valores),
+        "filtros": valores,
+        "aviso": aviso,
+        "lugares": list(LugarPendiente),
         "hecho": request.query_params.get("hecho"),
         "tecnicos": await servicio.tecnicos(session),
     }

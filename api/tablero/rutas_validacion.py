@@ -12,13 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.catalogo import servicio as catalogo
 from api.comun.deps import SessionDep, UsuarioActual
 from api.notas import servicio as notas
-from api.pendientes.esquemas import FiltroPendienteRequest
 from api.seguimiento import servicio as seguimiento
 from api.tablero import listas, servicio
 from api.tablero.sesion import UsuarioTablero, exigir
 from api.tablero.vistas import pagina
 from domain import pantallas
-from domain.enums import EstadoPendiente
+from domain.enums import EstadoPendiente, LugarPendiente
 from domain.permisos import Permiso
 
 router = APIRouter(prefix="/tablero", include_in_schema=False)
@@ -37,7 +36,7 @@ async def _lo_hecho(session: AsyncSession, usuario: UsuarioActual, tarjeta: list
     tarjeta.extra = {
         "historial": list(reversed(historial)),
         "notas": len(await notas.de_pendiente(session, pendiente_id, usuario)),
-        "items": len(items),
+        "n_items": len(items),
         "items_total": sum((i.costo_total for i in items), Decimal("0.00")),
     }
 
@@ -45,7 +44,7 @@ async def _lo_hecho(session: AsyncSession, usuario: UsuarioActual, tarjeta: list
 @router.get("/validacion")
 async def validacion(request: Request, usuario: UsuarioTablero, session: SessionDep):
     exigir(usuario, *pantallas.POR_RUTA[RUTA].permisos)
-    filtro = FiltroPendienteRequest(estados=POR_REVISAR)
+    filtro, valores, aviso = listas.busqueda(request, estados=POR_REVISAR)
     lista, total = await listas.listar(session, usuario, filtro, "fechaModificacion,asc")
     tarjetas = await listas.tarjetas(session, usuario, lista)
     for tarjeta in tarjetas:
@@ -53,7 +52,10 @@ async def validacion(request: Request, usuario: UsuarioTablero, session: Session
     contexto = {
         "tarjetas": tarjetas,
         "total": total,
-        "volver": RUTA,
+        "volver": listas.aqui(RUTA, valores),
+        "filtros": valores,
+        "aviso": aviso,
+        "lugares": list(LugarPendiente),
         "hecho": request.query_params.get("hecho"),
         "tecnicos": await servicio.tecnicos(session),
     }

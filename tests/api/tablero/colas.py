@@ -67,7 +67,7 @@ async def tecnico_nuevo(http, h) -> dict:
     r = await http.post("/auth", json={"dni": dni, "password": PASSWORD})
     assert r.status_code == 200, r.text
     cabeceras = {"Authorization": f"Bearer {r.json()['data']['token']}"}
-    return {"dni": dni, "empleadoId": empleado_id, "h": cabeceras}
+    return {"dni": dni, "nombre": usuario["nombre"], "empleadoId": empleado_id, "h": cabeceras}
 
 
 async def ingresar_como(cliente: httpx.AsyncClient, dni: str, password: str = PASSWORD) -> None:
