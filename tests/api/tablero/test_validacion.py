@@ -53,9 +53,7 @@ async def test_lo_que_espera_validacion_con_lo_que_hizo_el_tecnico(navegante, in
     await accion(http, tecnico["h"], por_validar, "comenzar")
     nota = {"pendienteId": por_validar, "nota": "ONU cambiada"}
     assert (await http.post("/api/notas", json=nota, headers=tecnico["h"])).status_code == 201
-    productos = (await http.get("/api/productos", headers=h["coordinadora"])).json()["data"][
-        "content"
-    ]
+    productos = (await http.get("/api/productos", headers=h["coordinadora"])).json()["data"]["content"]
     producto = next(p for p in productos if Decimal(str(p["costoUnitario"])) > 0)
     item = {"pendienteId": por_validar, "productoId": producto["id"], "cantidad": 2}
     r = await http.post("/api/productos/pendientes/items", json=item, headers=h["coordinadora"])
