@@ -19,7 +19,9 @@ from api.pendientes import servicio as pendientes
 from api.pendientes.acciones import acciones_de
 from api.pendientes.esquemas import FiltroPendienteRequest, PendienteResponse
 from db.lectura import detalle_de
+from domain.acciones import Accion
 
+HECHOS = frozenset({*(a.value for a in Accion), "nota"})
 # A screen lists at most one API page (the API's largest) and says how many more there are.
 MAXIMO = 100
 
@@ -52,6 +54,12 @@ def busqueda(request: Request, **fijos: Any) -> tuple[FiltroPendienteRequest, di
         campo = ".".join(str(p) for p in error.errors()[0]["loc"]) or "filtro"
         aviso = f"La búsqueda «{campo}» no es válida; se muestran todos."
         return FiltroPendienteRequest.model_validate(fijos), {}, aviso
+
+
+def hecho(request: Request) -> str | None:
+    """What a form just did (`?hecho=`), if it names one: never free text put on the page by a link."""
+    valor = request.query_params.get("hecho")
+    return valor if valor in HECHOS else None
 
 
 def aqui(ruta: str, valores: dict[str, str]) -> str:

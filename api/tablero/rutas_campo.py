@@ -62,7 +62,7 @@ async def mis_pendientes(request: Request, usuario: UsuarioTablero, session: Ses
         "mostrados": sum(len(g) for g in grupos.values()),
         "sin_empleado": usuario.empleado_id is None,
         "volver": RUTA,
-        "hecho": request.query_params.get("hecho"),
+        "hecho": listas.hecho(request),
         "tecnicos": await servicio.tecnicos(session),
     }
     return pagina(request, "mis_pendientes.html", usuario, **contexto)

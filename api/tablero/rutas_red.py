@@ -35,7 +35,7 @@ async def red(request: Request, usuario: UsuarioTablero, session: SessionDep):
         "filtros": valores,
         "aviso": aviso,
         "lugares": list(LugarPendiente),
-        "hecho": request.query_params.get("hecho"),
+        "hecho": listas.hecho(request),
         "tecnicos": await servicio.tecnicos(session),
     }
     return pagina(request, "red.html", usuario, **contexto)

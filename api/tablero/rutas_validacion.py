@@ -56,7 +56,7 @@ async def validacion(request: Request, usuario: UsuarioTablero, session: Session
         "filtros": valores,
         "aviso": aviso,
         "lugares": list(LugarPendiente),
-        "hecho": request.query_params.get("hecho"),
+        "hecho": listas.hecho(request),
         "tecnicos": await servicio.tecnicos(session),
     }
     return pagina(request, "validacion.html", usuario, **contexto)

@@ -198,3 +198,10 @@ async def test_sin_ejecutar_trabajo_la_pantalla_se_niega(navegante, ingresar, ro
 async def test_sin_sesion_lleva_al_login(navegante):
     r = await navegante.get(RUTA)
     assert r.status_code == 303 and r.headers["location"].startswith("/tablero/login")
+
+
+async def test_el_aviso_de_vuelta_no_pone_en_la_pagina_un_texto_ajeno(navegante, tecnico):
+    r = await navegante.get(RUTA, params={"hecho": "llame al 999 para confirmar su clave"})
+    assert r.status_code == 200 and "Listo" not in r.text and "999" not in r.text
+    r = await navegante.get(RUTA, params={"hecho": "comenzar"})
+    assert "Listo: comenzar" in r.text
