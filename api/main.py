@@ -39,8 +39,13 @@ from api.seguimiento import rutas_tiempos as tiempos
 from api.seguimiento.difusor import Difusor
 from api.seguimiento_cliente import rutas as seguimiento_cliente
 from api.tablero import rutas_acciones as tablero_acciones
+from api.tablero import rutas_campo as tablero_campo
+from api.tablero import rutas_nuevo as tablero_nuevo
+from api.tablero import rutas_pendiente as tablero_pendiente
+from api.tablero import rutas_red as tablero_red
 from api.tablero import rutas_sesion as tablero_sesion
 from api.tablero import rutas_tablero as tablero
+from api.tablero import rutas_validacion as tablero_validacion
 from api.tablero import rutas_vivo as tablero_vivo
 from api.tablero.sesion import instalar as instalar_tablero
 from api.tablero.vistas import ESTATICOS, pagina_error
@@ -148,6 +153,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
     rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente, pdf, reportes, repetitivos)
     rutas += (tablero_sesion, tablero, tablero_acciones)
+    rutas += (tablero_pendiente, tablero_nuevo)
+    rutas += (tablero_campo, tablero_red, tablero_validacion)
     rutas += (tablero_vivo,)
     for modulo in rutas:
         app.include_router(modulo.router)

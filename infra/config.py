@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     temporal_task_queue: str = COLA_POR_DEFECTO
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    # Where people open the Temporal Web UI (the board links ops to a pendiente's workflow there).
+    # Empty: the local dev server's, http://127.0.0.1:<TEMPORAL_UI_PORT>.
+    temporal_ui_url: str | None = None
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -24,14 +24,13 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
-from starlette.types import Message
 
 from api.comun.deps import SessionDep, SettingsDep, UsuarioDep
 from api.comun.respuesta import Respuesta, ok
 from api.comun.tipos import IdRuta
-from api.notas import servicio
+from api.notas import servicio, subida
 from api.notas.esquemas import MAX_IMAGENES, ImagenIn, ImagenResponse, NotaCambios, NotaCrear, NotaResponse
-from domain.errores import DatosInvalidos, ErrorPendientes, NoEncontrado
+from domain.errores import DatosInvalidos, NoEncontrado
 from infra import almacen
 from infra.config import Settings
 
@@ -47,10 +46,6 @@ ERRORES = {
 }
 
 IdNota = Annotated[int, Path(alias="notaId", gt=0, le=2**63 - 1)]
-
-
-class DemasiadoGrande(ErrorPendientes):
-    status = 413
 
 
 # --- Notes -----------------------------------------------------------------------------------------
@@ -117,44 +112,13 @@ async def sincronizar_imagenes(
     return ok(imagenes, "Imágenes actualizadas correctamente")
 
 
-async def _leer_archivo(archivo: StarletteUpload, indice: int, maximo: int) -> tuple[bytes, almacen.Imagen]:
-    contenido = await archivo.read(maximo + 1)
-    datos = {"campo": "files", "indice": indice, "archivo": archivo.filename}
-    if len(contenido) > maximo:
-        raise DemasiadoGrande(f"'{archivo.filename}' supera el máximo de {maximo} bytes", datos)
-    imagen = almacen.reconocer(contenido)
-    if imagen is None:
-        raise DatosInvalidos(f"'{archivo.filename}' no es una imagen JPEG, PNG, GIF ni WEBP", datos)
-    return contenido, imagen
-
-
-def _cuerpo_limitado(request: Request, maximo: int) -> Request:
-    """The request whose body is refused (413) once it passes `maximo` bytes: by its Content-Length before
-    reading anything, or while it streams (a chunked body has none), so nothing larger is ever parsed."""
-    demasiado = DemasiadoGrande(f"la subida supera el máximo de {maximo} bytes", {"campo": "files"})
-    largo = request.headers.get("content-length", "")
-    if largo.isdigit() and int(largo) > maximo:
-        raise demasiado
-    recibido = 0
-
-    async def recibir() -> Message:
-        nonlocal recibido
-        mensaje = await request.receive()
-        recibido += len(mensaje.get("body", b""))
-        if recibido > maximo:
-            raise demasiado
-        return mensaje
-
-    return Request(request.scope, recibir)
-
-
 async def _archivos(request: Request, settings: Settings) -> tuple[list[StarletteUpload], FormData]:
     """The `files` parts of a bounded multipart body (at most `max_imagenes_por_subida`)."""
     maximo = settings.max_imagenes_por_subida
     falta = DatosInvalidos("envíe las imágenes como multipart/form-data, partes `files`", {"campo": "files"})
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise falta
-    limitada = _cuerpo_limitado(request, settings.max_subida_bytes)
+    limitada = subida.cuerpo_limitado(request, settings.max_subida_bytes)
     try:
         formulario = await limitada.form(max_files=maximo, max_fields=10)
     except (MultiPartException, StarletteHTTPException) as error:
@@ -214,7 +178,7 @@ async def subir_imagenes(
     await servicio.puede_subir(session, nota_id, usuario)
     files, formulario = await _archivos(request, settings)
     try:
-        leidos = [await _leer_archivo(f, i, settings.max_imagen_bytes) for i, f in enumerate(files)]
+        leidos = [await subida.leer_archivo(f, i, settings.max_imagen_bytes) for i, f in enumerate(files)]
     finally:
         await formulario.close()
     nuevas = await servicio.subir(session, nota_id, usuario, leidos, settings)

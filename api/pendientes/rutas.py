@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
 from api.comun.deps import ComandosDep, SessionDep, UsuarioActual, UsuarioDep, requiere
@@ -29,9 +28,8 @@ from api.comun.paginacion import TAMANO_MAXIMO, Pagina, ParametrosPagina
 from api.comun.parcial import cambios
 from api.comun.respuesta import Respuesta, ok
 from api.comun.visibilidad import pendiente_visible
-from api.pendientes.comandos import huella
+from api.pendientes import creacion
 from api.pendientes.esquemas import (
-    DETALLE_POR_TIPO,
     AccionRequest,
     CrearPendienteRequest,
     EditarPendienteRequest,
@@ -43,14 +41,12 @@ from api.pendientes.esquemas import (
 from api.pendientes.servicio import (
     etiquetas_vivas,
     exigir_cliente_vigente,
-    exigir_empleado_vigente,
     leer_pendiente,
     listar_pendientes,
 )
-from contrato.mensajes import DatosPendiente, Edicion, OrdenAccion, OrdenEdicion, OrdenEtiquetas
+from contrato.mensajes import Edicion, OrdenAccion, OrdenEdicion, OrdenEtiquetas
 from domain import enums
 from domain.edicion import CAMPOS_EDITABLES, PERMISO_EDITAR, PERMISO_ELIMINAR
-from domain.enums import EstadoPendiente, EstadoTecnico
 from domain.errores import DatosInvalidos
 from domain.permisos import Permiso
 
@@ -64,49 +60,6 @@ Eliminador = Annotated[UsuarioActual, requiere(PERMISO_ELIMINAR)]
 # -- Create -----------------------------------------------------------------------------------------
 
 
-def _detalle(body: CrearPendienteRequest) -> dict[str, object] | None:
-    """Validate the inline detail against the type's own request; errors name `detalle.<campo>`.
-    A type whose detail has no fields (cameras) gets its marker row without asking."""
-    esquema = DETALLE_POR_TIPO[body.tipo]
-    if body.detalle is None and esquema.model_fields:
-        return None
-    try:
-        detalle = esquema.model_validate(body.detalle or {})
-    except ValidationError as error:
-        primero = error.errors()[0]
-        campo = "detalle." + ".".join(str(p) for p in primero["loc"])
-        raise DatosInvalidos(f"dato inválido en '{campo}': {primero['msg']}", {"campo": campo}) from None
-    return detalle.model_dump(mode="json")
-
-
-async def _datos_creacion(
-    session: SessionDep, body: CrearPendienteRequest, usuario: UsuarioActual
-) -> DatosPendiente:
-    if body.estado not in (None, EstadoPendiente.REGISTRADO):
-        raise DatosInvalidos("un pendiente nace REGISTRADO", {"campo": "estado"})
-    if body.estado_tecnico not in (None, EstadoTecnico.OK):
-        raise DatosInvalidos("un pendiente nace con estadoTecnico OK", {"campo": "estadoTecnico"})
-    await exigir_cliente_vigente(session, body.cliente_id)
-    registrador = usuario.empleado_id or body.registrado_por_id
-    if registrador is None:
-        raise DatosInvalidos(
-            "su usuario no está vinculado a un empleado: indique registradoPorId",
-            {"campo": "registradoPorId"},
-        )
-    await exigir_empleado_vigente(session, registrador, "registradoPorId")
-    return DatosPendiente(
-        cliente_id=body.cliente_id,
-        registrado_por=registrador,
-        tipo=body.tipo,
-        lugar=body.lugar,
-        prioridad=body.prioridad,
-        empresa=body.empresa,
-        direccion=body.direccion,
-        fecha_pendiente=body.fecha_pendiente,
-        detalle=_detalle(body),
-    )
-
-
 @router.post("", status_code=201, response_model=Respuesta[PendienteResponse], responses=ERRORES)
 # The seed documents write `POST /api/pendientes/`; a client that does not follow redirects needs it.
 @router.post("/", status_code=201, response_model=Respuesta[PendienteResponse], include_in_schema=False)
@@ -118,12 +71,7 @@ async def crear_pendiente(
     idempotency_key: IdempotencyKey = None,
 ):
     """Registra un pendiente (REGISTRADO, estadoTecnico OK) con su detalle y arranca su flujo durable."""
-    datos = await _datos_creacion(session, body, usuario)
-    # Give the connection back while the workflow works: a slow update must not starve the pool.
-    await session.rollback()
-    pendiente_id = await comandos.crear_pendiente(
-        datos, usuario.actor(), idempotency_key, huella(body.model_dump(mode="json"))
-    )
+    pendiente_id = await creacion.crear(session, comandos, body, usuario, idempotency_key)
     return ok(await leer_pendiente(session, pendiente_id, usuario), "Pendiente registrado correctamente", 201)
 
 

@@ -16,7 +16,7 @@ from api.comun.deps import CifradorDep, ComandosDep, SessionDep
 from api.comun.http import IdPendiente
 from api.pendientes import acciones
 from api.pendientes.esquemas import AccionRequest
-from api.tablero.sesion import UsuarioTablero, verificar_csrf
+from api.tablero.sesion import UsuarioTablero, destino_seguro, verificar_csrf
 from api.tablero.vistas import pagina
 from domain.acciones import Accion
 from domain.errores import Conflicto, ErrorPendientes
@@ -26,11 +26,9 @@ router = APIRouter(prefix="/tablero", include_in_schema=False)
 CAMPOS = ("tecnicoId", "motivo", "nuevaFecha", "vlan", "pppoeUsuario", "pppoePassword", "version")
 
 
-def volver_a(destino: str | None, pendiente_id: int) -> str:
+def volver_a(destino: object, pendiente_id: int) -> str:
     """Back to the board page the form was on (never anywhere else)."""
-    if destino and destino.startswith("/tablero") and not destino.startswith("//") and "\\" not in destino:
-        return destino
-    return f"/tablero/pendientes/{pendiente_id}"
+    return destino_seguro(destino) or f"/tablero/pendientes/{pendiente_id}"
 
 
 def _con_aviso(url: str, **aviso: str) -> str:

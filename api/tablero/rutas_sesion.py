@@ -11,7 +11,15 @@ from fastapi.responses import RedirectResponse
 from api.comun.deps import SessionDep, SettingsDep, usuario_de_token
 from api.comun.sesion import direccion_de
 from api.identidad import servicio
-from api.tablero.sesion import EXPIRADA, SALIDA, poner_sesion, quitar_sesion, url_login, verificar_csrf
+from api.tablero.sesion import (
+    EXPIRADA,
+    SALIDA,
+    destino_seguro,
+    poner_sesion,
+    quitar_sesion,
+    url_login,
+    verificar_csrf,
+)
 from api.tablero.vistas import pagina
 from db import identidad
 from domain import pantallas
@@ -25,20 +33,13 @@ MENSAJES = {
 }
 
 
-def _destino_seguro(destino: str | None) -> str | None:
-    """Only a page of the board itself (never another site: `//evil`, `/tablero@evil`...)."""
-    if destino and destino.startswith("/tablero") and not destino.startswith("//") and "\\" not in destino:
-        return destino
-    return None
-
-
 @router.get("/login")
 async def login(request: Request, motivo: str | None = None, destino: str | None = None):
     mensaje, clase = MENSAJES.get(motivo or "", (None, None))
     contexto = {
         "mensaje": mensaje,
         "clase_mensaje": clase,
-        "destino": _destino_seguro(destino) or "",
+        "destino": destino_seguro(destino) or "",
         "dni": "",
     }
     return pagina(request, "login.html", None, **contexto)
@@ -64,7 +65,7 @@ async def ingresar(
     except NoAutenticado as error:
         return de_nuevo(error.mensaje, 401)
     permisos = (await usuario_de_token(session, settings, sesion.token)).permisos
-    respuesta = RedirectResponse(_destino_seguro(destino) or pantallas.inicio(permisos), status_code=303)
+    respuesta = RedirectResponse(destino_seguro(destino) or pantallas.inicio(permisos), status_code=303)
     poner_sesion(respuesta, settings, sesion.token)
     return respuesta
 

@@ -91,6 +91,13 @@ async def verificar_csrf(request: Request) -> None:
         raise CsrfInvalido()
 
 
+def destino_seguro(destino: object) -> str | None:
+    """A page of the board itself to go back to, or None: never another site (`//evil`, `\\evil`...)."""
+    if isinstance(destino, str) and destino.startswith("/tablero") and not destino.startswith("//"):
+        return destino if "\\" not in destino else None
+    return None
+
+
 def _destino(request: Request) -> str:
     ruta = request.url.path
     if request.method != "GET" or not ruta.startswith("/tablero") or ruta.startswith(LOGIN):

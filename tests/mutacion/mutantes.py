@@ -504,6 +504,7 @@ IDENTIDAD_SERVICIO_PY = "api/identidad/servicio.py"
 DIFUSOR_PY = "api/seguimiento/difusor.py"
 NOTAS_PY = "api/notas/rutas.py"
 NOTAS_SERVICIO_PY = "api/notas/servicio.py"
+NOTAS_SUBIDA_PY = "api/notas/subida.py"
 ABUSO = "tests/api/test_abuso.py"
 IMAGENES = "tests/api/notas/test_imagenes.py"
 
@@ -578,7 +579,7 @@ DISPONIBILIDAD: tuple[Mutante, ...] = (
     ),
     Mutante(
         "subida_sin_tope_de_cuerpo",
-        NOTAS_PY,
+        NOTAS_SUBIDA_PY,
         "        if recibido > maximo:",
         "        if False:",
         "an upload body larger than MAX_SUBIDA_BYTES is refused while it streams (413)",

@@ -191,6 +191,20 @@ def servidor_en_archivo(tmp_path):
             proceso.kill()
 
 
+async def _conectar(direccion: str) -> Client:
+    """A client of a server that just started: its port opens before its frontend is healthy, and on a
+    loaded machine the gap can outlast the SDK's first try."""
+    reloj = asyncio.get_running_loop()
+    limite = reloj.time() + 60
+    while True:
+        try:
+            return await Client.connect(direccion, data_converter=pydantic_data_converter)
+        except RuntimeError:
+            if reloj.time() > limite:
+                raise
+            await asyncio.sleep(0.5)
+
+
 async def _temporizadores(handle: WorkflowHandle) -> dict[str, tuple[str, datetime | None]]:
     """The workflow's timers from its history: id -> (summary, when it fired; None while pending)."""
     resumenes: dict[str, str] = {}
@@ -212,7 +226,7 @@ async def test_el_servidor_reiniciado_conserva_flujos_y_plazos(servidor_en_archi
     cola = "reinicio-servidor"
     personas = await personas_demo(sessions)
     direccion = arrancar()
-    client = await Client.connect(direccion, data_converter=pydantic_data_converter)
+    client = await _conectar(direccion)
     comandos = Comandos(client, sessions, cola)
     async with build_worker(client, sessions, cola):
         pendiente_id = await _pendiente(comandos, sessions, personas)
@@ -233,7 +247,7 @@ async def test_el_servidor_reiniciado_conserva_flujos_y_plazos(servidor_en_archi
     assert reiniciado < regreso, f"the server stopped after the timer was due: raise {DEMORA_POSTERGACION=}"
 
     direccion = arrancar()
-    client = await Client.connect(direccion, data_converter=pydantic_data_converter)
+    client = await _conectar(direccion)
     handle = client.get_workflow_handle(workflow_id(pendiente_id))
 
     # No worker yet: the restarted server fires the stored timer by itself; nothing is applied yet.
@@ -276,7 +290,7 @@ async def test_la_escalada_sla_debida_con_el_servidor_parado_llega_una_sola_vez(
     cola = "reinicio-sla"
     flujo = ConfigFlujo(sla_plazos=dict.fromkeys(PrioridadPendiente, 20))
     personas = await personas_demo(sessions)
-    client = await Client.connect(arrancar(), data_converter=pydantic_data_converter)
+    client = await _conectar(arrancar())
     async with build_worker(client, sessions, cola):
         pendiente_id = await _pendiente(Comandos(client, sessions, cola, flujo=flujo), sessions, personas)
         creado = datetime.now(UTC)
@@ -289,7 +303,7 @@ async def test_la_escalada_sla_debida_con_el_servidor_parado_llega_una_sola_vez(
     await asyncio.sleep((creado + timedelta(seconds=22) - datetime.now(UTC)).total_seconds())
     assert [f.accion for f in await _historial(sessions, pendiente_id)] == ["crear"]
 
-    client = await Client.connect(arrancar(), data_converter=pydantic_data_converter)
+    client = await _conectar(arrancar())
     async with build_worker(client, sessions, cola):
 
         async def escalado() -> list[str]:

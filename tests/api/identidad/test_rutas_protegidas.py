@@ -15,7 +15,7 @@ from ops.demo import PASSWORD_DEMO
 PUBLICAS = {
     ("POST", "/auth"),
     ("GET", "/health"),
-    # The bare address sends a person to the docs (or, docs off, points to /health): nothing to protect.
+    # The bare address sends a person to the board (its login when needed): nothing to protect.
     ("GET", "/"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
@@ -27,7 +27,12 @@ PUBLICAS = {
     # The customer's tracking link: the unguessable token is the credential (api/seguimiento_cliente).
     ("GET", "/seguimiento/{token}"),
     ("GET", "/seguimiento/{token}.json"),
+    # The board's login page and form (CSRF-protected; tests/api/tablero/test_sesion.py).
+    ("GET", "/tablero/login"),
+    ("POST", "/tablero/login"),
 }
+# The board's vendored static files (htmx, its stylesheet and script): nothing to protect.
+MONTAJES_PUBLICOS = {"/tablero/estaticos"}
 # WebSocket routes authenticate at the handshake; tests/api/seguimiento/test_notificaciones.py covers /ws.
 WEBSOCKETS = {"/ws"}
 # A plausible value per path parameter, so the request reaches the route (not a 404 or 422 on the path).
@@ -37,7 +42,7 @@ VALORES = {"accion": Accion.COMENZAR.value}
 def rutas_de(app) -> list[tuple[str, str]]:
     pares = []
     for ctx in iter_route_contexts(app.routes):
-        if ctx.path in WEBSOCKETS:
+        if ctx.path in WEBSOCKETS or ctx.path in MONTAJES_PUBLICOS:
             continue
         # A websocket or mounted sub-app has no HTTP methods: it needs an auth test of its own, and
         # then an entry in WEBSOCKETS.
@@ -61,6 +66,9 @@ async def test_toda_ruta_no_publica_exige_token(app, http):
     for metodo, ruta in rutas:
         if (metodo, ruta) in PUBLICAS:
             continue
+        if ruta.startswith("/tablero"):
+            fallos += await _pagina_sin_sesion(http, metodo, ruta)
+            continue
         for cabeceras in ({}, {"Authorization": "Bearer no-es-un-token"}, {"Authorization": "Basic eDp5"}):
             r = await http.request(metodo, concreta(ruta), headers=cabeceras)
             cuerpo = r.json() if r.headers.get("content-type", "").startswith("application/json") else None
@@ -68,6 +76,20 @@ async def test_toda_ruta_no_publica_exige_token(app, http):
             if r.status_code != 401 or not cuerpo or {k: cuerpo.get(k) for k in sobre} != sobre:
                 fallos.append(f"{metodo} {ruta} {cabeceras}: {r.status_code} {r.text[:120]}")
     assert fallos == []
+
+
+async def _pagina_sin_sesion(http, metodo: str, ruta: str) -> list[str]:
+    """A board page without a valid session cookie sends the browser to the login (a form, refused
+    first for its missing CSRF token, is a 403 page): never the page, never a change."""
+    fallos = []
+    for cookie in ({}, {"pendientes_sesion": "no-es-un-token"}):
+        r = await http.request(
+            metodo, concreta(ruta), headers={"cookie": "; ".join(f"{k}={v}" for k, v in cookie.items())}
+        )
+        al_login = r.status_code == 303 and r.headers["location"].startswith("/tablero/login")
+        if not al_login and not (metodo == "POST" and r.status_code == 403):
+            fallos.append(f"{metodo} {ruta} {cookie}: {r.status_code} {r.text[:120]}")
+    return fallos
 
 
 async def _publicar_version(http, admin: dict[str, str]) -> dict:
@@ -98,8 +120,10 @@ async def test_las_rutas_publicas_responden_sin_token(app, http, h):
         # No such token: the same 404 as a revoked or expired link.
         ("GET", "/seguimiento/{token}"): ({}, 404),
         ("GET", "/seguimiento/{token}.json"): ({}, 404),
+        ("GET", "/tablero/login"): ({}, 200),
     }
-    assert set(esperado) == PUBLICAS - {("POST", "/auth")}
+    # The two login forms are POSTs, tested with their bodies elsewhere.
+    assert set(esperado) == PUBLICAS - {("POST", "/auth"), ("POST", "/tablero/login")}
     respuestas = {}
     for (metodo, ruta), (params, status) in esperado.items():
         respuestas[ruta] = r = await http.request(metodo, ruta, params=params)

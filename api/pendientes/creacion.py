@@ -1,0 +1,72 @@
+"""Registering a pendiente: shared by `POST /api/pendientes` and the board's Nuevo pendiente form, so both
+check, key and start the workflow the same way (the body is CrearPendienteRequest in both)."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.comun.deps import UsuarioActual
+from api.pendientes.comandos import Comandos, huella
+from api.pendientes.esquemas import DETALLE_POR_TIPO, CrearPendienteRequest
+from api.pendientes.servicio import exigir_cliente_vigente, exigir_empleado_vigente
+from contrato.mensajes import DatosPendiente
+from domain.enums import EstadoPendiente, EstadoTecnico
+from domain.errores import DatosInvalidos
+
+
+def _detalle(body: CrearPendienteRequest) -> dict[str, object] | None:
+    """Validate the inline detail against the type's own request; errors name `detalle.<campo>`.
+    A type whose detail has no fields (cameras) gets its marker row without asking."""
+    esquema = DETALLE_POR_TIPO[body.tipo]
+    if body.detalle is None and esquema.model_fields:
+        return None
+    try:
+        detalle = esquema.model_validate(body.detalle or {})
+    except ValidationError as error:
+        primero = error.errors()[0]
+        campo = "detalle." + ".".join(str(p) for p in primero["loc"])
+        raise DatosInvalidos(f"dato inválido en '{campo}': {primero['msg']}", {"campo": campo}) from None
+    return detalle.model_dump(mode="json")
+
+
+async def datos_creacion(
+    session: AsyncSession, body: CrearPendienteRequest, usuario: UsuarioActual
+) -> DatosPendiente:
+    if body.estado not in (None, EstadoPendiente.REGISTRADO):
+        raise DatosInvalidos("un pendiente nace REGISTRADO", {"campo": "estado"})
+    if body.estado_tecnico not in (None, EstadoTecnico.OK):
+        raise DatosInvalidos("un pendiente nace con estadoTecnico OK", {"campo": "estadoTecnico"})
+    await exigir_cliente_vigente(session, body.cliente_id)
+    registrador = usuario.empleado_id or body.registrado_por_id
+    if registrador is None:
+        raise DatosInvalidos(
+            "su usuario no está vinculado a un empleado: indique registradoPorId",
+            {"campo": "registradoPorId"},
+        )
+    await exigir_empleado_vigente(session, registrador, "registradoPorId")
+    return DatosPendiente(
+        cliente_id=body.cliente_id,
+        registrado_por=registrador,
+        tipo=body.tipo,
+        lugar=body.lugar,
+        prioridad=body.prioridad,
+        empresa=body.empresa,
+        direccion=body.direccion,
+        fecha_pendiente=body.fecha_pendiente,
+        detalle=_detalle(body),
+    )
+
+
+async def crear(
+    session: AsyncSession,
+    comandos: Comandos,
+    body: CrearPendienteRequest,
+    usuario: UsuarioActual,
+    clave: str | None = None,
+) -> int:
+    """Check the body, start the pendiente's workflow (once per `clave`) and return its id."""
+    datos = await datos_creacion(session, body, usuario)
+    # Give the connection back while the workflow works: a slow update must not starve the pool.
+    await session.rollback()
+    return await comandos.crear_pendiente(datos, usuario.actor(), clave, huella(body.model_dump(mode="json")))
