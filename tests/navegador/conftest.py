@@ -88,8 +88,8 @@ async def ingresar(pagina, rol: str, orden: int = 0, destino: str = "/tablero/lo
     await pagina.goto(destino)
     await pagina.get_by_label("DNI").fill(dni_de(rol, orden))
     await pagina.get_by_label("Contraseña").fill(PASSWORD_DEMO)
-    await pagina.get_by_role("button", name="Ingresar").click()
-    await pagina.wait_for_load_state()
+    async with pagina.expect_navigation():  # then the landing page's scripts have run
+        await pagina.get_by_role("button", name="Ingresar").click()
 
 
 async def captura(pagina, nombre: str) -> Path:

@@ -58,18 +58,14 @@ async def test_el_tablero_de_otro_navegador_mueve_la_tarjeta_sin_recargar(
     # A mark on this very document: a reload would lose it.
     await observa.evaluate("window.sinRecargar = true")
 
+    # Someone else assigns it from the pendiente's page, in another browser.
     actua = await (await contexto()).new_page()
     await ingresar(actua, "administrador")
-    await actua.goto(solo_este)
-    edwin = personas.tecnicos[0]
-    formulario = {
-        "csrf": await actua.locator("input[name=csrf]").first.input_value(),
-        "tecnicoId": str(edwin.empleado_id),
-        "version": str(p["version"]),
-        "volver": solo_este,
-    }
-    r = await actua.request.post(f"/tablero/pendientes/{p['id']}/acciones/asignar", form=formulario)
-    assert r.ok, await r.text()
+    await actua.goto(f"/tablero/pendientes/{p['id']}")
+    asignar = actua.locator("form.accion-asignar")
+    await asignar.get_by_label("Técnico").select_option(label="Edwin Mamani")
+    await asignar.get_by_role("button").click()
+    await expect(actua.get_by_text("Acción «asignar» aplicada.")).to_be_visible()
 
     await expect(observa.locator(f"section[data-estado=ASIGNADO] {tarjeta}")).to_be_visible(timeout=10_000)
     await expect(observa.locator(f"section[data-estado=REGISTRADO] {tarjeta}")).to_have_count(0)
