@@ -267,8 +267,10 @@ def _arrancar(sup: Supervisor, settings: Settings) -> None:
 
 
 def comando_api(settings: Settings) -> list[str]:
-    """uvicorn for the API; `--no-server-header`: answers do not name the server software."""
+    """uvicorn for the API; `--no-server-header`: answers do not name the server software;
+    `--timeout-graceful-shutdown`: open live-board streams (never ending) do not hold a stop."""
     comando = [sys.executable, "-m", "uvicorn", "api.main:app", "--no-server-header"]
+    comando += ["--timeout-graceful-shutdown", "5"]
     return comando + ["--host", settings.api_host, "--port", str(settings.api_port)]
 
 

@@ -521,6 +521,8 @@ def test_dockerfile() -> None:
         "uvicorn",
         "api.main:app",
         "--no-server-header",
+        "--timeout-graceful-shutdown",
+        "5",
         "--host",
         "0.0.0.0",
         "--port",

@@ -8,13 +8,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
+import time
 
 import httpx
 import pytest
+import uvicorn
 from sqlalchemy import select
+from uvicorn.main import main as uvicorn_cli
 
 from api.tablero import vivo
 from db import models as m
+from ops.run import comando_api
+from tests.deploy.test_compose import dockerfile_cmd
 from tests.navegador.conftest import servidor_web  # noqa: F401
 
 ESPERA = 10  # seconds an announcement may take
@@ -210,3 +216,38 @@ async def test_los_flujos_no_retienen_conexiones_y_todos_oyen(app, web, ingresar
             break
         await asyncio.sleep(0.1)
     assert vivo.de(app).abiertos == 0
+
+
+@pytest.mark.parametrize("origen", ["run", "Dockerfile"])
+async def test_un_flujo_abierto_no_retiene_la_parada_del_servidor(app, settings, ingresar, origen):
+    """With the uvicorn options of `make run` and of the image, a server asked to stop while a board's
+    stream is open stops within seconds (the stream never ends by itself)."""
+    comando = comando_api(settings) if origen == "run" else dockerfile_cmd()
+    opciones = uvicorn_cli.make_context("uvicorn", comando[comando.index("api.main:app") :]).params
+    escucha = socket.socket()
+    escucha.bind(("127.0.0.1", 0))
+    escucha.listen()
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        log_level="critical",
+        timeout_graceful_shutdown=opciones["timeout_graceful_shutdown"],
+    )
+    servidor = uvicorn.Server(config)
+    tarea = asyncio.create_task(servidor.serve(sockets=[escucha]))
+    base = f"http://127.0.0.1:{escucha.getsockname()[1]}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(ESPERA, read=None)) as cliente:
+            await ingresar("coordinadora", cliente)
+            with contextlib.suppress(httpx.HTTPError):
+                async with escuchar(cliente) as flujo:
+                    inicio = time.monotonic()
+                    servidor.should_exit = True
+                    await asyncio.wait_for(asyncio.shield(tarea), 15)
+                    assert time.monotonic() - inicio < 10
+                    # The browser sees its stream end (and reconnects to the next server).
+                    assert await flujo.siguiente(espera=5) is None
+    finally:
+        servidor.force_exit = servidor.should_exit = True
+        await asyncio.wait_for(tarea, 15)
+        escucha.close()
