@@ -12,6 +12,7 @@ import socket
 import time
 
 import httpx
+import psycopg
 import pytest
 import uvicorn
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from uvicorn.main import main as uvicorn_cli
 
 from api.tablero import vivo
 from db import models as m
+from infra.config import to_sqlalchemy_url
 from ops.run import comando_api
 from tests.deploy.test_compose import dockerfile_cmd
 from tests.navegador.conftest import servidor_web  # noqa: F401
@@ -216,6 +218,28 @@ async def test_los_flujos_no_retienen_conexiones_y_todos_oyen(app, web, ingresar
             break
         await asyncio.sleep(0.1)
     assert vivo.de(app).abiertos == 0
+
+
+async def test_si_el_oyente_pierde_postgres_pide_recargar_y_sigue(
+    app, settings, web, ingresar, nuevo_pendiente
+):
+    """The process's listener loses its connection (changes may be missed meanwhile): every stream is
+    told to reload, and the announcements go on once it is back."""
+    cliente = web()
+    await ingresar("coordinadora", cliente)
+    async with escuchar(cliente) as flujo:
+        url = to_sqlalchemy_url(settings.database_url).replace("postgresql+psycopg://", "postgresql://", 1)
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as pg:
+            cortadas = await pg.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+            )
+            assert len(await cortadas.fetchall()) >= 1
+        while (bloque := await flujo.siguiente(espera=15)) is not None and bloque["event"] != "recargar":
+            pass
+        assert bloque is not None and bloque["event"] == "recargar"
+        creado = await nuevo_pendiente()
+        await flujo.cambios_hasta(creado["id"], creado["version"])
 
 
 @pytest.mark.parametrize("origen", ["run", "Dockerfile"])
