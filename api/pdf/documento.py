@@ -21,6 +21,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from PIL import Image, UnidentifiedImageError
 
+from domain.palabras import en_palabras
 from domain.zona import LIMA
 
 FUENTES = Path(__file__).parent / "fuentes"
@@ -37,17 +38,8 @@ PIXELES_MAXIMOS = 40_000_000
 GRIS_CLARO = 230
 GRIS_LINEA = 150
 
-TIPOS = {
-    "AVERIA": "Avería",
-    "INSTALACION_INTERNET": "Instalación de internet",
-    "INSTALACION_CAMARAS": "Instalación de cámaras",
-    "RECOJO_DISPOSITIVOS": "Recojo de dispositivos",
-    "TRASLADO": "Traslado",
-}
-PRIORIDADES = {"BAJA": "Baja", "MEDIA": "Media", "URGENTE": "Urgente", "MUY_URGENTE": "Muy urgente"}
 # The brands the ISP prints; OTRO or no empresa get the generic header (see `_marca`).
 MARCAS = {"SIMAX": "SIMAX", "WINEX": "WINEX"}
-METODOS = {"BCP": "BCP", "EFECTIVO": "Efectivo", "LOS_ANDES": "Caja Los Andes", "OTRO": "Otro"}
 
 
 # -- The data the document shows ---------------------------------------------------------------------
@@ -354,9 +346,9 @@ def _cliente(doc: _Documento, inf: Informe) -> None:
 def _trabajo(doc: _Documento, inf: Informe) -> None:
     doc.seccion("Trabajo")
     filas = [
-        ("Tipo", TIPOS.get(inf.tipo, limpio(inf.tipo))),
+        ("Tipo", limpio(en_palabras(inf.tipo))),
         ("Lugar", limpio(inf.lugar)),
-        ("Prioridad", PRIORIDADES.get(inf.prioridad, limpio(inf.prioridad))),
+        ("Prioridad", limpio(en_palabras(inf.prioridad))),
         ("Estado", limpio(inf.estado)),
         ("Estado técnico", limpio(inf.estado_tecnico)),
     ]
@@ -369,7 +361,7 @@ def _trabajo(doc: _Documento, inf: Informe) -> None:
         ("Registrado el", fecha_hora(inf.fecha_creacion)),
     ]
     doc.pares(filas, columnas=2)
-    doc.seccion(f"Detalle: {TIPOS.get(inf.tipo, limpio(inf.tipo))}")
+    doc.seccion(f"Detalle: {limpio(en_palabras(inf.tipo))}")
     if inf.detalle:
         doc.pares([(limpio(e), _o_guion(v)) for e, v in inf.detalle])
     else:
@@ -452,7 +444,7 @@ def _pagos(doc: _Documento, inf: Informe) -> None:
         doc.texto("Sin pagos registrados.")
         return
     filas = [
-        (fecha(p.fecha), METODOS.get(p.metodo, limpio(p.metodo)), _o_guion(p.referencia),
+        (fecha(p.fecha), limpio(en_palabras(p.metodo)), _o_guion(p.referencia),
          _o_guion(p.registrado_por), soles(p.monto))
         for p in inf.pagos
     ]  # fmt: skip

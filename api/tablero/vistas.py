@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from api.comun.deps import UsuarioActual
 from api.tablero.sesion import CAMPO_CSRF, asegurar_csrf, token_csrf
 from domain import pantallas
+from domain.palabras import en_palabras
 from domain.zona import LIMA
 
 # Scripts and styles only from our own files (htmx is vendored), nothing inline, no frames, forms only to us.
@@ -29,14 +30,8 @@ def _fecha(valor: datetime | None, formato: str = "%d/%m/%Y %H:%M") -> str:
     return valor.astimezone(LIMA).strftime(formato) if valor else "—"
 
 
-def _palabras(valor: Any) -> str:
-    """ENUM_VALUES as words: EN_PROGRESO -> En progreso."""
-    texto = str(getattr(valor, "value", valor) or "")
-    return texto.replace("_", " ").capitalize() if texto else "—"
-
-
 PLANTILLAS.env.filters["fecha"] = _fecha
-PLANTILLAS.env.filters["palabras"] = _palabras
+PLANTILLAS.env.filters["palabras"] = en_palabras
 PLANTILLAS.env.globals["CAMPO_CSRF"] = CAMPO_CSRF
 
 
