@@ -140,14 +140,15 @@ async def test_crear_acepta_aun_el_asignado_que_el_original_ignoraba(http, h, cl
     assert r.json()["data"]["idEmpleadoAsignado"] is None
 
 
-async def test_la_raiz_lleva_a_la_documentacion(http):
+async def test_la_raiz_lleva_al_tablero(http):
     r = await http.get("/", follow_redirects=False)
     assert r.status_code == 307
-    assert r.headers["location"] == "/docs"
+    assert r.headers["location"] == "/tablero"
 
 
-async def test_sin_documentacion_la_raiz_apunta_al_estado_del_servicio(settings, temporal_env):
+async def test_en_produccion_la_raiz_tambien_lleva_al_tablero(settings, temporal_env):
+    """With the API docs off (production), a person opening the address still finds the board."""
     async with cliente(app_en(settings, temporal_env, environment="production")) as http:
         r = await http.get("/", follow_redirects=False)
-    assert r.status_code == 200
-    assert r.json()["data"] == {"health": "/health"}
+        assert (r.status_code, r.headers["location"]) == (307, "/tablero")
+        assert (await http.get("/docs")).status_code == 404
