@@ -18,8 +18,10 @@ from api.comun.visibilidad import pendiente_visible
 from api.pendientes import servicio as pendientes
 from api.pendientes.acciones import acciones_de
 from api.pendientes.esquemas import FiltroPendienteRequest, PendienteResponse
+from api.tablero import servicio
 from db.lectura import detalle_de
 from domain.acciones import Accion
+from domain.enums import LugarPendiente
 
 HECHOS = frozenset({*(a.value for a in Accion), "nota"})
 # A screen lists at most one API page (the API's largest) and says how many more there are.
@@ -112,3 +114,25 @@ async def tarjetas(
         detalle = await resumen_detalle(session, p.id, usuario) if resumen else []
         resultado.append(Tarjeta(p, acciones, detalle))
     return resultado
+
+
+async def cola(
+    request: Request,
+    session: AsyncSession,
+    ruta: str,
+    tarjetas_: list[Tarjeta],
+    total: int,
+    valores: dict[str, str],
+    aviso: str | None,
+) -> dict[str, Any]:
+    """What every work-queue page (Red, Validación) shows around its cards."""
+    return {
+        "tarjetas": tarjetas_,
+        "total": total,
+        "volver": aqui(ruta, valores),
+        "filtros": valores,
+        "aviso": aviso,
+        "lugares": list(LugarPendiente),
+        "hecho": hecho(request),
+        "tecnicos": await servicio.tecnicos(session),
+    }

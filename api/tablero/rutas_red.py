@@ -7,12 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.comun.deps import SessionDep
-from api.tablero import listas, servicio
+from api.tablero import listas
 from api.tablero.sesion import UsuarioTablero, exigir
 from api.tablero.vistas import pagina
 from domain import pantallas
 from domain.acciones import ESTADOS_CERRADOS, Accion
-from domain.enums import EstadoPendiente, EstadoTecnico, LugarPendiente
+from domain.enums import EstadoPendiente, EstadoTecnico
 
 router = APIRouter(prefix="/tablero", include_in_schema=False)
 
@@ -28,14 +28,6 @@ async def red(request: Request, usuario: UsuarioTablero, session: SessionDep):
     exigir(usuario, *pantallas.POR_RUTA[RUTA].permisos)
     filtro, valores, aviso = listas.busqueda(request, estadosTecnico=ESPERANDO_RED, estados=ABIERTOS)
     lista, total = await listas.listar(session, usuario, filtro, "fechaCreacion,asc")
-    contexto = {
-        "tarjetas": await listas.tarjetas(session, usuario, lista, solo=ACCIONES_RED),
-        "total": total,
-        "volver": listas.aqui(RUTA, valores),
-        "filtros": valores,
-        "aviso": aviso,
-        "lugares": list(LugarPendiente),
-        "hecho": listas.hecho(request),
-        "tecnicos": await servicio.tecnicos(session),
-    }
+    tarjetas = await listas.tarjetas(session, usuario, lista, solo=ACCIONES_RED)
+    contexto = await listas.cola(request, session, RUTA, tarjetas, total, valores, aviso)
     return pagina(request, "red.html", usuario, **contexto)

@@ -13,11 +13,11 @@ from api.catalogo import servicio as catalogo
 from api.comun.deps import SessionDep, UsuarioActual
 from api.notas import servicio as notas
 from api.seguimiento import servicio as seguimiento
-from api.tablero import listas, servicio
+from api.tablero import listas
 from api.tablero.sesion import UsuarioTablero, exigir
 from api.tablero.vistas import pagina
 from domain import pantallas
-from domain.enums import EstadoPendiente, LugarPendiente
+from domain.enums import EstadoPendiente
 from domain.permisos import Permiso
 
 router = APIRouter(prefix="/tablero", include_in_schema=False)
@@ -49,14 +49,5 @@ async def validacion(request: Request, usuario: UsuarioTablero, session: Session
     tarjetas = await listas.tarjetas(session, usuario, lista)
     for tarjeta in tarjetas:
         await _lo_hecho(session, usuario, tarjeta)
-    contexto = {
-        "tarjetas": tarjetas,
-        "total": total,
-        "volver": listas.aqui(RUTA, valores),
-        "filtros": valores,
-        "aviso": aviso,
-        "lugares": list(LugarPendiente),
-        "hecho": listas.hecho(request),
-        "tecnicos": await servicio.tecnicos(session),
-    }
+    contexto = await listas.cola(request, session, RUTA, tarjetas, total, valores, aviso)
     return pagina(request, "validacion.html", usuario, **contexto)
