@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from activities.entregas import Entregador, Repartidor
@@ -18,7 +19,9 @@ from activities.reconciliacion import Reconciliador
 from activities.repetitivos import Repetitivos
 from contrato.mensajes import ConfigFlujo
 from db.engine import make_engine, make_session_factory
+from infra import logs
 from infra.config import Settings, get_settings
+from infra.metricas import ContextoLogs, runtime_con_metricas
 from infra.temporal import asegurar_reconciliador, asegurar_repartidor, config_flujo, connect
 from workflows.entregas import EntregasWorkflow
 from workflows.ocurrencia import OcurrenciaRepetitivoWorkflow
@@ -67,13 +70,28 @@ def build_worker(
             repetitivos.crear_ocurrencia,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
+        interceptors=[ContextoLogs(), *opciones.pop("interceptors", [])],
         **opciones,
     )
 
 
+def runtime(settings: Settings) -> Runtime | None:
+    """The SDK runtime with the metrics endpoint of WORKER_METRICS_ADDRESS (None: empty, or the address is
+    taken). A busy port costs the metrics, not the work: the worker runs, the scrape target shows down."""
+    if not settings.worker_metrics_address:
+        return None
+    try:
+        runtime = runtime_con_metricas(settings.worker_metrics_address)
+    except ValueError as error:
+        log.error("no metrics endpoint at %s: %s", settings.worker_metrics_address, error)
+        return None
+    log.info("metrics at http://%s/metrics", settings.worker_metrics_address)
+    return runtime
+
+
 async def main(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    client = await connect(settings)
+    client = await connect(settings, runtime=runtime(settings))
     flujo = config_flujo(settings)
     worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo, settings)
     await asegurar_reconciliador(client, settings.temporal_task_queue, settings.reconciliador_minutos)
@@ -90,5 +108,6 @@ async def main(settings: Settings) -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(main(get_settings()))
+    configuracion = get_settings()
+    logs.configurar(configuracion.formato_logs)
+    asyncio.run(main(configuracion))

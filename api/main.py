@@ -15,6 +15,7 @@ from api.catalogo import rutas_app_version as app_version
 from api.catalogo import rutas_catalogos as catalogos
 from api.catalogo import rutas_productos as productos
 from api.clientes import rutas as clientes
+from api.comun.observacion import MetricasHttp, Observacion, Plantillas
 from api.comun.registro import instalar_filtro
 from api.comun.respuesta import instalar_manejadores
 from api.etiquetas import rutas as etiquetas
@@ -22,6 +23,7 @@ from api.identidad import rutas_auth as auth
 from api.identidad import rutas_empleados as empleados
 from api.identidad import rutas_usuarios as usuarios
 from api.notas import rutas as notas
+from api.operaciones import rutas_metricas as metricas
 from api.operaciones import rutas_reconciliaciones as reconciliaciones
 from api.operaciones import rutas_salud as salud
 from api.pagos import rutas as pagos
@@ -51,6 +53,7 @@ from api.tablero.sesion import instalar as instalar_tablero
 from api.tablero.vistas import ESTATICOS, pagina_error
 from api.webhooks import rutas as webhooks
 from db.engine import make_engine, make_session_factory
+from infra import logs
 from infra.config import Settings, get_settings
 from infra.seguridad import Cifrador
 from infra.temporal import connect
@@ -144,15 +147,20 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         openapi_url="/openapi.json" if docs else None,
     )
     instalar_manejadores(app)
-    # Wrapped around Starlette's whole stack (its error middleware included), not added inside it.
+    # Wrapped around Starlette's whole stack (its error middleware included), not added inside it; the
+    # observation outermost, so its time and status are what the client got.
     construir = app.build_middleware_stack
     cabeceras = cabeceras_seguridad(settings)
-    app.build_middleware_stack = lambda: CabecerasSeguridad(construir(), cabeceras)  # type: ignore[method-assign]
+    app.state.metricas = MetricasHttp()
+    plantillas = Plantillas(app)
+    app.build_middleware_stack = lambda: Observacion(  # type: ignore[method-assign]
+        CabecerasSeguridad(construir(), cabeceras), app.state.metricas, plantillas
+    )
     # Routes with literal segments under /api/pendientes (tiempos, detalles) come before `/{id}`.
     rutas = (salud, auth, usuarios, empleados, clientes, tiempos, detalles, historial, pendientes, acciones)
     rutas += (notas, pagos, productos, catalogos, notificaciones, app_version, reconciliaciones)
     rutas += (webhooks, etiquetas, etiquetas_pendiente, seguimiento_cliente, pdf, reportes, repetitivos)
-    rutas += (tablero_sesion, tablero, tablero_acciones)
+    rutas += (metricas, tablero_sesion, tablero, tablero_acciones)
     rutas += (tablero_pendiente, tablero_nuevo)
     rutas += (tablero_campo, tablero_red, tablero_validacion)
     rutas += (tablero_vivo,)
@@ -170,7 +178,10 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
 
 
 def __getattr__(name: str):
-    # `uvicorn api.main:app` builds the app on first access, never at import time.
+    # `uvicorn api.main:app` builds the app on first access, never at import time, and the process's logs
+    # take the configured format (tests build their apps with create_app and keep pytest's logging).
     if name == "app":
-        return create_app()
+        settings = get_settings()
+        logs.configurar(settings.formato_logs)
+        return create_app(settings)
     raise AttributeError(name)

@@ -87,6 +87,13 @@ class Settings(BaseSettings):
     url_publica: str = "http://127.0.0.1:8000"
     seguimiento_cliente_horas_tras_cierre: float = Field(default=72, ge=0)
     seguimiento_cliente_por_minuto: int = Field(default=60, gt=0)
+    # Ops signals (README "Metrics and logs"). The API's /metrics answers a user with ADMINISTRAR or this
+    # static bearer token (for Prometheus: it does not expire); unset, only the administrators' tokens.
+    metrics_token: SecretStr | None = None
+    # host:port of the worker's Prometheus endpoint (the Temporal SDK's metrics); empty: no endpoint.
+    worker_metrics_address: str = "127.0.0.1:9464"
+    # `json` (one object a line) or `texto` (readable). Unset: json in production, texto elsewhere.
+    log_formato: Literal["json", "texto"] | None = None
 
     @model_validator(mode="after")
     def _secrets_required_in_production(self) -> Settings:
@@ -99,6 +106,10 @@ class Settings(BaseSettings):
             if missing:
                 raise ValueError(f"production needs these settings: {', '.join(missing)}")
         return self
+
+    @property
+    def formato_logs(self) -> str:
+        return self.log_formato or ("json" if self.environment == "production" else "texto")
 
     @property
     def webhooks_a_redes_privadas(self) -> bool:

@@ -19,6 +19,7 @@ from temporalio.client import (
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode
 
 from contrato import nombres
@@ -41,7 +42,8 @@ def config_flujo(settings: Settings) -> ConfigFlujo:
     )
 
 
-async def connect(settings: Settings, lazy: bool = False) -> Client:
+async def connect(settings: Settings, lazy: bool = False, runtime: Runtime | None = None) -> Client:
+    """`runtime`: the worker's, with its metrics endpoint (infra/metricas.py); None: the SDK's default."""
     if not settings.temporal_address:
         raise RuntimeError("TEMPORAL_ADDRESS is not set (the runner sets it for the dev server)")
     return await Client.connect(
@@ -49,6 +51,7 @@ async def connect(settings: Settings, lazy: bool = False) -> Client:
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         lazy=lazy,
+        runtime=runtime,
     )
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from infra import local as infra
+from infra import logs
 from infra.config import Settings
 from infra.seguridad import generar_fernet_key, generar_jwt_secret, secreto_local
 
@@ -294,8 +295,8 @@ def _anunciar(settings: Settings, segundos: float) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    logs.configurar(settings.formato_logs)
     sup = Supervisor()
     # SIGTERM behaves like Ctrl-C: interrupt whatever we are doing and stop the children in order.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -19,6 +19,7 @@ from db import models as m
 from domain.errores import NoAutenticado, SinPermiso
 from domain.permisos import Permiso
 from infra.config import Settings
+from infra.logs import contexto
 from infra.seguridad import Cifrador, huella_password, leer_token
 
 
@@ -45,6 +46,8 @@ ComandosDep = Annotated[Comandos, Depends(get_comandos)]
 CifradorDep = Annotated[Cifrador, Depends(get_cifrador)]
 
 _bearer = HTTPBearer(auto_error=False, description="Token de `POST /auth`")
+# The bearer credentials as sent (None without them), for a route that accepts more than a user's token.
+CredencialesDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ TOKEN_INVALIDO = "token inválido o expirado"
 async def get_usuario_actual(
     session: SessionDep,
     settings: SettingsDep,
-    credenciales: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credenciales: CredencialesDep,
 ) -> UsuarioActual:
     """The one way a route learns who calls: every protected route depends on this (or on `requiere`)."""
     if credenciales is None:
@@ -104,6 +107,8 @@ async def usuario_de_token(session: AsyncSession, settings: Settings, token: str
     ):
         raise NoAutenticado(TOKEN_INVALIDO)
     empleado = usuario.empleado if usuario.empleado is not None and usuario.empleado.vigente else None
+    if (datos := contexto.get()) is not None:  # the request's log lines say who asked from here on
+        datos["usuario_id"] = usuario.id
     return UsuarioActual(
         id=usuario.id,
         nombre=usuario.nombre,
