@@ -287,6 +287,9 @@ def _anunciar(settings: Settings, segundos: float) -> None:
     ]
     if not os.environ.get("TEMPORAL_ADDRESS"):
         lineas.append(f"  Temporal UI  http://127.0.0.1:{settings.temporal_ui_port}")
+    lineas.append(f"  Metrics      {api}/metrics (an ADMINISTRAR token)")
+    if settings.worker_metrics_address:
+        lineas.append(f"  Worker       http://{settings.worker_metrics_address}/metrics")
     if settings.demo_data:
         lineas.append(f"  Demo logins (password '{PASSWORD_DEMO}'):")
         lineas += [f"    {dni}  {rol}" for dni, rol, *_ in USUARIOS]

@@ -24,10 +24,9 @@ router = APIRouter(tags=["operación"])
 async def _autorizar(session: SessionDep, settings: SettingsDep, credenciales: CredencialesDep) -> None:
     if credenciales is None:
         raise NoAutenticado("falta el token de acceso (Authorization: Bearer ...)")
-    token = credenciales.credentials.encode()
-    if settings.metrics_token is not None and hmac.compare_digest(
-        token, settings.metrics_token.get_secret_value().encode()
-    ):
+    estatico = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+    # An empty METRICS_TOKEN (compose's `${METRICS_TOKEN:-}`) is no token at all.
+    if estatico and hmac.compare_digest(credenciales.credentials.encode(), estatico.encode()):
         return
     usuario = await usuario_de_token(session, settings, credenciales.credentials)
     if not usuario.tiene(Permiso.ADMINISTRAR):
