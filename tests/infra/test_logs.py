@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from infra.logs import FormatoJson, FormatoTexto, contexto
 
@@ -60,3 +64,29 @@ def test_el_texto_es_legible_con_su_contexto():
         contexto.reset(token)
     assert "INFO temporalio.workflow: hola" in salida
     assert "request_id=abc usuario_id=3" in salida and "update_id=u-42" in salida
+
+
+def test_configurar_json_cubre_a_uvicorn_y_apaga_su_registro_de_acceso():
+    """In a process of its own (the configuration is global): uvicorn configures its loggers first, as when
+    it serves `api.main:app`; then every line is JSON on stderr, uvicorn's access line (replaced by ours,
+    which has the context) is gone, and secrets are hidden."""
+    programa = """
+import logging, logging.config, uvicorn.config
+logging.config.dictConfig(uvicorn.config.LOGGING_CONFIG)
+from infra import logs
+logs.configurar("json")
+logging.getLogger("uvicorn.error").info("Started server process [%d]", 12)
+logging.getLogger("uvicorn.access").info("access line")
+logging.getLogger("api").warning("GET /x?pppoePassword=Clave-1")
+"""
+    raiz = Path(__file__).resolve().parents[2]
+    entorno = os.environ | {"PYTHONPATH": str(raiz)}
+    salida = subprocess.run(
+        [sys.executable, "-c", programa], capture_output=True, text=True, timeout=60, check=True, env=entorno
+    )
+    lineas = [json.loads(x) for x in salida.stderr.splitlines()]
+    assert [(x["logger"], x["mensaje"]) for x in lineas] == [
+        ("uvicorn.error", "Started server process [12]"),
+        ("api", "GET /x?pppoePassword=***"),
+    ]
+    assert salida.stdout == ""
