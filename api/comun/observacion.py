@@ -27,6 +27,8 @@ CABECERA = "x-request-id"
 # A caller's id is kept only if it is a plain token (it goes into logs and headers as is).
 _ID_VALIDO = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 SIN_RUTA = "<sin ruta>"  # a 404 for a path no route serves: one series for them all
+# Any other method a client makes up is counted as OTHER (a label must not take arbitrary values).
+METODOS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Seconds; an Update's answer waits on the worker, so the buckets reach the 10 s update timeout.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 # A path about one pendiente: /api/pendientes/7/..., /api/pendientes/tiempos/7/..., /tablero/pendientes/7,
@@ -130,7 +132,7 @@ class Observacion:
             segundos = time.perf_counter() - inicio
             self.metricas.en_curso.dec()
             plantilla = self.plantillas.de(scope)
-            metodo = scope["method"]
+            metodo = scope["method"] if scope["method"] in METODOS else "OTHER"
             self.metricas.peticiones.labels(metodo, plantilla, str(status)).inc()
             self.metricas.latencia.labels(metodo, plantilla).observe(segundos)
             nivel = logging.ERROR if status >= 500 else logging.INFO

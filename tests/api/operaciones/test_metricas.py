@@ -43,6 +43,7 @@ async def test_el_administrador_ve_las_series_por_plantilla_de_ruta(http, h, cre
     assert (await http.get(f"/api/pendientes/{pendiente_id}", headers=h["coordinadora"])).status_code == 200
     assert (await http.get("/api/pendientes/999999999", headers=h["coordinadora"])).status_code == 404
     assert (await http.get("/no/existe/123")).status_code == 404
+    assert (await http.request("INVENTADO", "/health")).status_code == 405
 
     r = await http.get("/metrics", headers=h["administrador"])
     assert r.status_code == 200, r.text
@@ -57,6 +58,8 @@ async def test_el_administrador_ve_las_series_por_plantilla_de_ruta(http, h, cre
     rutas = {s.labels["route"] for s in peticiones}
     assert not any(str(pendiente_id) in x or "999999999" in x or "/no/existe" in x for x in rutas), rutas
     assert "<sin ruta>" in rutas
+    assert {s.labels["method"] for s in peticiones} <= {"GET", "POST", "PUT", "PATCH", "DELETE", "OTHER"}
+    assert valor(peticiones, "http_requests_total", method="OTHER", route="/health", status="405") >= 1
     latencia = f["http_request_duration_seconds"]
     assert valor(latencia, "http_request_duration_seconds_count", method="GET", route=ruta) >= 2
     assert valor(latencia, "http_request_duration_seconds_bucket", method="GET", route=ruta, le="+Inf") >= 2
