@@ -3,20 +3,74 @@
 Every record carries the context of the work it belongs to, without the code that logs passing it along:
 an HTTP request's id, user and pendiente (api/comun/observacion.py fills `contexto`), a workflow's or an
 activity's ids (the Temporal SDK puts them on its loggers' records, infra/metricas.py on activities').
-Secrets never get through: the message goes through api.comun.registro's filter (query-string secrets,
-JWTs) before it is formatted, and the formatter only copies the context keys listed here, never a
-record's arbitrary extras."""
+Secrets never get through: the message goes through the filter below (query-string secrets, JWTs; the
+API also puts it on its loggers, api/comun/registro.py) before it is formatted, and the formatter copies
+only the context keys listed here, never a record's arbitrary extras."""
 
 from __future__ import annotations
 
 import contextvars
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
-from api.comun.registro import FiltroSecretos, ocultar_secretos
+# Secrets: a query key is judged by what the server understands, so it is percent-decoded first
+# (`ppoe%50assword` is `ppoePassword`); any key naming a password, token or secret has its value replaced,
+# whatever its spelling; anything shaped like a JWT is replaced wherever it appears.
+OCULTO = "***"
+# `key=value` as in a query string (or a log line quoting one): the key is judged decoded.
+_PAR = re.compile(r"([^\s?&=\"';,]+)=([^&\s\"';,]*)")
+# A JWT: three base64url parts, the first one a JSON object ("eyJ" is `{"` encoded).
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# Decoded, lower-cased key names (letters and digits only) that carry a secret: `pppoePassword`,
+# `ppoe_password`, `password`, `passwordActual`, `token`, `access_token`, `refreshToken`, `secret`...
+_NOMBRES_SECRETOS = ("password", "passwd", "contrasena", "token", "secret", "jwt", "apikey", "authorization")
+_DECODIFICACIONES = 5  # `%2550` is `%50` is `P`: decode until stable, a bounded number of times
+
+
+def _decodificar(texto: str) -> str:
+    for _ in range(_DECODIFICACIONES):
+        decodificado = unquote_plus(texto)
+        if decodificado == texto:
+            break
+        texto = decodificado
+    return texto
+
+
+def es_secreto(clave: str) -> bool:
+    """Whether a query key, as the server decodes it, names a secret."""
+    normal = re.sub(r"[^a-z0-9]", "", _decodificar(clave).lower())
+    return any(nombre in normal for nombre in _NOMBRES_SECRETOS)
+
+
+def ocultar_secretos(texto: str) -> str:
+    def _par(coincidencia: re.Match[str]) -> str:
+        clave = coincidencia.group(1)
+        return f"{clave}={OCULTO}" if es_secreto(clave) else coincidencia.group(0)
+
+    return _JWT.sub(OCULTO, _PAR.sub(_par, texto))
+
+
+class FiltroSecretos(logging.Filter):
+    """Rewrites a record's message and its string arguments (uvicorn passes the request line in
+    `record.args`) before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_limpio(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: _limpio(v) for k, v in record.args.items()}
+        record.msg = _limpio(record.msg)
+        return True
+
+
+def _limpio(valor: object) -> object:
+    return ocultar_secretos(valor) if isinstance(valor, str) else valor
+
 
 # The context of the current unit of work: a dict created per HTTP request or activity attempt and
 # filled as the work learns who it is for. Mutable on purpose: a dependency running in a copied context
