@@ -343,15 +343,14 @@ def _sql(conn: psycopg.Connection, sentencias: list[tuple[str, Any]], veces: int
     return latencias
 
 
-def _http(http: httpx.Client, token: str, caso: Caso, veces: int) -> tuple[list[float], int]:
+def _http(
+    http: httpx.Client, token: str, caso: Caso, veces: int, ruta: str = "/api/pendientes"
+) -> tuple[list[float], int]:
     latencias, total = [], 0
+    cabeceras = {"Authorization": f"Bearer {token}"}
     for _ in range(veces):
         inicio = time.perf_counter()
-        r = http.get(
-            "/api/pendientes",
-            params=_consulta_http(caso.params),
-            headers={"Authorization": f"Bearer {token}"},
-        )
+        r = http.get(ruta, params=_consulta_http(caso.params), headers=cabeceras)
         latencias.append((time.perf_counter() - inicio) * 1000)
         r.raise_for_status()
         total = r.json()["data"].get("totalElements", 0)
