@@ -46,10 +46,11 @@ def parametros_pagina(
     return ParametrosPagina(page, size, sort)
 
 
-def ordenar(consulta: Select, sort: str | None, columnas: Mapping[str, Any], defecto: Any) -> Select:
-    """Apply `campo,dir` if `campo` is one of `columnas` (API name -> column); 422 otherwise."""
+def orden(sort: str | None, columnas: Mapping[str, Any], defecto: Any) -> Any:
+    """The ORDER BY element of `campo,dir` if `campo` is one of `columnas` (API name -> column); 422
+    otherwise."""
     if not sort:
-        return consulta.order_by(defecto)
+        return defecto
     campo, _, direccion = sort.partition(",")
     columna = columnas.get(campo.strip())
     if columna is None:
@@ -59,8 +60,27 @@ def ordenar(consulta: Select, sort: str | None, columnas: Mapping[str, Any], def
         )
     if direccion.strip().lower() not in ("", "asc", "desc"):
         raise DatosInvalidos("la dirección de orden es asc o desc", {"campo": "sort"})
-    orden = columna.desc() if direccion.strip().lower() == "desc" else columna.asc()
-    return consulta.order_by(orden)
+    return columna.desc() if direccion.strip().lower() == "desc" else columna.asc()
+
+
+def ordenar(consulta: Select, sort: str | None, columnas: Mapping[str, Any], defecto: Any) -> Select:
+    return consulta.order_by(orden(sort, columnas, defecto))
+
+
+def pagina_de(contenido: list[T], total: int, parametros: ParametrosPagina) -> Pagina[T]:
+    """The page shape around rows already read and the count of all of them."""
+    paginas = math.ceil(total / parametros.size) if total else 0
+    return Pagina(
+        content=contenido,
+        totalElements=total,
+        totalPages=paginas,
+        number=parametros.page,
+        size=parametros.size,
+        numberOfElements=len(contenido),
+        first=parametros.page == 0,
+        last=parametros.page >= paginas - 1,
+        empty=not contenido,
+    )
 
 
 async def paginar(
@@ -82,16 +102,4 @@ async def paginar(
     pagina = ordenada.limit(parametros.size).offset(parametros.page * parametros.size)
     resultado = await session.execute(pagina)
     filas = resultado.scalars().all() if escalar else resultado.all()
-    contenido = [convertir(f) for f in filas]
-    paginas = math.ceil(total / parametros.size) if total else 0
-    return Pagina(
-        content=contenido,
-        totalElements=total,
-        totalPages=paginas,
-        number=parametros.page,
-        size=parametros.size,
-        numberOfElements=len(contenido),
-        first=parametros.page == 0,
-        last=parametros.page >= paginas - 1,
-        empty=not contenido,
-    )
+    return pagina_de([convertir(f) for f in filas], total, parametros)

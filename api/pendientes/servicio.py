@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import find_tables
 
 from api.comun.deps import UsuarioActual
-from api.comun.paginacion import Pagina, ParametrosPagina, paginar
+from api.comun.paginacion import Pagina, ParametrosPagina, orden, pagina_de
 from api.comun.visibilidad import exigir, filtro, puede, vinculos
 from api.pendientes.esquemas import (
     DetalleResponse,
@@ -37,7 +39,7 @@ _registrador = aliased(m.Empleado)
 _tecnico = aliased(m.Empleado)
 
 
-def _nombre(empleado: m.Empleado | None) -> str | None:
+def _nombre(empleado: Any) -> str | None:
     if empleado is None:
         return None
     return " ".join(p for p in (empleado.nombre, empleado.apellido_paterno) if p)
@@ -108,6 +110,42 @@ def _consulta_pendientes() -> Select:
         .outerjoin(_tecnico, _tecnico.id == m.Pendiente.asignado_a)
         .where(m.Pendiente.vigente.is_(True))
     )
+
+
+def _filas_de_pagina(ids: list[int]) -> Select:
+    """The rows of a page as plain columns: a list only reads them, so no ORM objects are built."""
+    P, C, R, T = m.Pendiente, m.Cliente, _registrador, _tecnico
+    return (
+        select(
+            P.__table__,
+            C.nombre.label("cliente_nombre"),
+            C.codigo_cliente.label("cliente_codigo"),
+            C.telefono.label("cliente_telefono"),
+            R.nombre.label("registrador_nombre"),
+            R.apellido_paterno.label("registrador_apellido"),
+            T.nombre.label("tecnico_nombre"),
+            T.apellido_paterno.label("tecnico_apellido"),
+        )
+        .join(C, C.id == P.cliente_id)
+        .join(R, R.id == P.registrado_por)
+        .outerjoin(T, T.id == P.asignado_a)
+        .where(P.id.in_(ids))
+    )
+
+
+def _respuesta_de_fila(fila: Any) -> PendienteResponse:
+    """`_respuesta` of a row of `_filas_de_pagina`."""
+    cliente = SimpleNamespace(
+        id=fila.cliente_id,
+        nombre=fila.cliente_nombre,
+        codigo_cliente=fila.cliente_codigo,
+        telefono=fila.cliente_telefono,
+    )
+    registrador = SimpleNamespace(nombre=fila.registrador_nombre, apellido_paterno=fila.registrador_apellido)
+    tecnico = None
+    if fila.tecnico_nombre is not None:
+        tecnico = SimpleNamespace(nombre=fila.tecnico_nombre, apellido_paterno=fila.tecnico_apellido)
+    return _respuesta((fila, cliente, registrador, tecnico))
 
 
 async def etiquetas_de(session: AsyncSession, pendiente_ids: list[int]) -> dict[int, list[EtiquetaBreve]]:
@@ -194,17 +232,27 @@ def _inicio_del_dia(dia: date) -> datetime:
     return datetime.combine(dia, time.min, LIMA)
 
 
+# Shorter texts have no trigram: they are matched by ILIKE alone, over every row.
+MINIMO_TRIGRAMAS = 3
+
+
 def _texto(texto: str) -> ColumnElement[bool]:
+    """A substring (any case) of the client's name, code, document or address, or of the pendiente's
+    address. Clients are matched first (far fewer rows) and their pendientes found through the cliente_id
+    index; the trigram indexes of revision 0009 narrow both sides before ILIKE decides."""
     escapado = texto.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     patron = f"%{escapado}%"
-    columnas = (
-        m.Cliente.nombre,
-        m.Cliente.codigo_cliente,
-        m.Cliente.numero_documento,
-        m.Cliente.direccion,
-        m.Pendiente.direccion,
-    )
-    return or_(*(c.ilike(patron, escape="\\") for c in columnas))
+    C, P = m.Cliente, m.Pendiente
+    del_cliente = (C.nombre, C.codigo_cliente, C.numero_documento, C.direccion)
+    clientes = select(C.id).where(or_(*(c.ilike(patron, escape="\\") for c in del_cliente)))
+    en_direccion = P.direccion.ilike(patron, escape="\\")
+    if len(texto) >= MINIMO_TRIGRAMAS:
+        piezas = func.trigramas(texto)
+        clientes = clientes.where(func.trigramas(*del_cliente).op("@>")(piezas))
+        # ILIKE first: should Postgres ever scan the rows, it computes no trigrams for those it rejects.
+        en_direccion = and_(en_direccion, func.trigramas(P.direccion).op("@>")(piezas))
+    # = ANY(ARRAY(...)) rather than IN (...): an index condition Postgres can OR with the address's.
+    return or_(P.cliente_id == any_(func.array(clientes.scalar_subquery())), en_direccion)
 
 
 def _usuario(usuario_id: int) -> ColumnElement[bool]:
@@ -287,22 +335,29 @@ ORDEN_PENDIENTES = {
 async def listar_pendientes(
     session: AsyncSession, filtro: FiltroPendienteRequest, pagina: ParametrosPagina, usuario: UsuarioActual
 ) -> Pagina[PendienteResponse]:
-    """One page of the live pendientes the caller may see that match `filtro`."""
-    consulta = _consulta_pendientes().where(condicion_visible(usuario), *condiciones_filtro(filtro))
-    resultado = await paginar(
-        session,
-        consulta,
-        pagina,
-        _respuesta,
-        ORDEN_PENDIENTES,
-        m.Pendiente.fecha_creacion.desc(),
-        escalar=False,
-        desempate=m.Pendiente.id.desc(),
-    )
-    etiquetas = await etiquetas_de(session, [p.id for p in resultado.content])
-    for p in resultado.content:
+    """One page of the live pendientes the caller may see that match `filtro`. Filtered, paged and
+    counted on the pendientes alone (their indexes, revision 0009); the names are joined for the page's
+    rows only. Ties go by id, newest first, so a row never jumps between pages."""
+    P = m.Pendiente
+    # `vigente`, not `vigente IS true`: only the former lets Postgres use the partial indexes.
+    donde = [P.vigente, condicion_visible(usuario), *condiciones_filtro(filtro)]
+    criterio = orden(pagina.sort, ORDEN_PENDIENTES, P.fecha_creacion.desc())
+    ids = select(P.id).where(*donde).order_by(criterio, P.id.desc())
+    if m.Cliente.__table__ in find_tables(criterio):
+        ids = ids.join(m.Cliente, m.Cliente.id == P.cliente_id)
+    desde = pagina.page * pagina.size
+    en_orden = list(await session.scalars(ids.limit(pagina.size).offset(desde)))
+    if 0 < len(en_orden) < pagina.size or (desde == 0 and not en_orden):
+        total = desde + len(en_orden)  # the last page: no need to count
+    else:
+        total = await session.scalar(select(func.count()).select_from(P).where(*donde)) or 0
+    filas = await session.execute(_filas_de_pagina(en_orden)) if en_orden else []
+    por_id = {fila.id: _respuesta_de_fila(fila) for fila in filas}
+    contenido = [por_id[i] for i in en_orden]
+    etiquetas = await etiquetas_de(session, en_orden)
+    for p in contenido:
         p.etiquetas = etiquetas.get(p.id, [])
-    return resultado
+    return pagina_de(contenido, total, pagina)
 
 
 async def cambio_por_clave(session: AsyncSession, pendiente_id: int, cambio_id: str) -> m.Historial | None:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     CheckConstraint,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Identity,
     MetaData,
     String,
+    event,
     func,
     true,
 )
@@ -46,6 +48,19 @@ class Base(DeclarativeBase):
     # Fetch server-generated values (defaults, fecha_modificacion) with RETURNING on INSERT and UPDATE:
     # an expired attribute would otherwise be reloaded implicitly, which async sessions cannot do.
     __mapper_args__ = {"eager_defaults": True}
+
+
+# The 3-character pieces of the lower-cased texts, for GIN indexes that serve substring search (ILIKE
+# '%x%'): a text containing x has every piece of x. pg_trgm does this, but pgserver does not ship it.
+# Revision 0009 creates the same function.
+TRIGRAMAS = """
+CREATE FUNCTION trigramas(VARIADIC partes text[]) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(t, i, 3)), '{}')
+    FROM unnest(partes) AS p(parte), lower(p.parte) AS t, generate_series(1, length(t) - 2) AS i
+$$"""
+event.listen(Base.metadata, "before_create", DDL(TRIGRAMAS))
+event.listen(Base.metadata, "after_drop", DDL("DROP FUNCTION IF EXISTS trigramas(text[])"))
 
 
 class StrEnumType(TypeDecorator[E]):

@@ -22,6 +22,16 @@ class Cliente(ColumnasComunes, Base):
             unique=True,
             postgresql_where=text("vigente AND numero_documento IS NOT NULL"),
         ),
+        # The pendiente list's text search matches clients first (db/models/base.TRIGRAMAS).
+        Index(
+            "ix_clientes_trigramas",
+            # `trigramas(nombre, codigo_cliente, numero_documento, direccion)` as Postgres spells it back.
+            text(
+                "trigramas(VARIADIC ARRAY[nombre::text, codigo_cliente::text, numero_documento::text,"
+                " direccion::text])"
+            ),
+            postgresql_using="gin",
+        ),
     )
 
     id: Mapped[BigIntPK]

@@ -55,6 +55,22 @@ class Pendiente(ColumnasComunes, Base):
         enum_check("prioridad", PrioridadPendiente),
         enum_check("tipo", TipoPendiente),
         enum_check("estado_sla", EstadoSla),
+        # The lists (api/pendientes/servicio.py) read live rows only: their default order, estado +
+        # lugar, and the text search on the address (db/models/base.TRIGRAMAS).
+        Index(
+            "ix_pendientes_vigentes_por_creacion",
+            text("fecha_creacion DESC"),
+            text("id DESC"),
+            postgresql_where=text("vigente"),
+        ),
+        Index("ix_pendientes_vigentes_lugar_estado", "lugar", "estado", postgresql_where=text("vigente")),
+        Index(
+            "ix_pendientes_vigentes_trigramas",
+            # As Postgres spells the call `trigramas(direccion)` back, so Alembic finds no difference.
+            text("trigramas(VARIADIC ARRAY[direccion::text])"),
+            postgresql_using="gin",
+            postgresql_where=text("vigente"),
+        ),
     )
 
     # BY DEFAULT (not ALWAYS): the API may draw an id from the sequence before inserting the row.
