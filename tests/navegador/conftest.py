@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.async_api import async_playwright
+from playwright.async_api import async_playwright, expect
 from sqlalchemy import select
 
 from db import models as m
 from domain.zona import LIMA
 from ops.demo import PASSWORD_DEMO, USUARIOS, personas_demo
 
-ESPERA = 10  # seconds the listener may take to start
+ESPERA = 30  # seconds the listener may take to start
+# Assertions wait as long as actions do (tests/navegador runs on loaded 2-core CI machines too).
+expect.set_options(timeout=30_000)
 ARTEFACTOS = Path(__file__).resolve().parents[1] / "artefactos"
 
 
@@ -64,7 +66,9 @@ async def contexto(navegador, servidor_web):
 
     async def _contexto(ancho: int = 1366, alto: int = 900):
         c = await navegador.new_context(base_url=servidor_web, viewport={"width": ancho, "height": alto})
-        c.set_default_timeout(15_000)
+        # Generous: a loaded 2-core CI machine hashes the login's password and serves the page slowly;
+        # a wait that runs out is a failure, so it must not be one of speed.
+        c.set_default_timeout(45_000)
         abiertos.append(c)
         return c
 

@@ -67,7 +67,7 @@ async def test_el_tablero_de_otro_navegador_mueve_la_tarjeta_sin_recargar(
     await asignar.get_by_role("button").click()
     await expect(actua.get_by_text("Acción «asignar» aplicada.")).to_be_visible()
 
-    await expect(observa.locator(f"section[data-estado=ASIGNADO] {tarjeta}")).to_be_visible(timeout=10_000)
+    await expect(observa.locator(f"section[data-estado=ASIGNADO] {tarjeta}")).to_be_visible(timeout=30_000)
     await expect(observa.locator(f"section[data-estado=REGISTRADO] {tarjeta}")).to_have_count(0)
     await expect(observa.locator(f"{tarjeta} .tecnico")).to_contain_text("Edwin")
     assert await observa.evaluate("window.sinRecargar") is True

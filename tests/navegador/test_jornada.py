@@ -74,7 +74,7 @@ async def test_un_dia_de_trabajo_desde_el_tablero(contexto, http, h):
     assert await telefono.evaluate("document.documentElement.scrollWidth") <= 360
     await captura(telefono, "mis-pendientes")
     await expect(despacho.locator(f"section[data-estado=EN_PROGRESO] {tarjeta}")).to_be_visible(
-        timeout=10_000
+        timeout=30_000
     )
 
     # --- The network team configures the account on the Red screen --------------------------------------
@@ -96,7 +96,7 @@ async def test_un_dia_de_trabajo_desde_el_tablero(contexto, http, h):
     await expect(telefono.locator(f"{tarjeta} .marca.red")).to_have_count(0)
     await telefono.locator(f"{tarjeta} form.accion-terminar button").click()
     await expect(despacho.locator(f"section[data-estado=POR_VALIDAR] {tarjeta}")).to_be_visible(
-        timeout=10_000
+        timeout=30_000
     )
 
     # --- The validator finalises on the Validación screen -------------------------------------------------
@@ -110,7 +110,7 @@ async def test_un_dia_de_trabajo_desde_el_tablero(contexto, http, h):
     await expect(valida.locator(tarjeta)).to_have_count(0)
 
     # The dispatcher saw the whole day without reloading; the record agrees.
-    await expect(despacho.locator(f"section[data-estado=FINALIZADO] {tarjeta}")).to_be_visible(timeout=10_000)
+    await expect(despacho.locator(f"section[data-estado=FINALIZADO] {tarjeta}")).to_be_visible(timeout=30_000)
     assert await despacho.evaluate("window.sinRecargar") is True
     await captura(despacho, "tablero-fin-del-dia")
     for pagina in (despacho, telefono, red, valida):

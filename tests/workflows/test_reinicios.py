@@ -126,7 +126,9 @@ async def _esperando_el_bloqueo(database_url: str, pid: int) -> list[str]:
 
 async def test_matar_el_worker_no_pierde_ni_duplica_historial(settings, temporal_env, sessions, demo):
     cola = f"reinicio-{uuid.uuid4().hex[:6]}"
-    comandos = Comandos(temporal_env.client, sessions, cola, timeout=timedelta(seconds=5))
+    # Long enough for a loaded machine to answer the creation (not retried); a killed worker's updates
+    # wait it out once and are retried by _ejecutar_con_reintentos.
+    comandos = Comandos(temporal_env.client, sessions, cola, timeout=timedelta(seconds=15))
     personas = await personas_demo(sessions)
     tecnico = personas.tecnicos[0]
     worker = _worker(settings, cola)
