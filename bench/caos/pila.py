@@ -60,6 +60,7 @@ class Pila:
     api_port: int = field(default_factory=puerto_libre)
     temporal_port: int = field(default_factory=puerto_libre)
     espera_update: float = 10.0
+    demo: bool = False  # the demo's users and pendientes (the benchmarks log in as its people)
     proceso: subprocess.Popen | None = None
 
     @property
@@ -83,7 +84,7 @@ class Pila:
         env |= {
             "DATA_DIR": str(self.datos),
             "UPLOADS_DIR": str(self.datos / "uploads"),
-            "DEMO_DATA": "false",
+            "DEMO_DATA": "true" if self.demo else "false",
             "RECONCILIADOR_MINUTOS": "0",
             "UPDATE_TIMEOUT_SECONDS": str(self.espera_update),
             "API_PORT": str(self.api_port),
