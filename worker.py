@@ -72,7 +72,8 @@ def build_worker(
 
 
 async def main(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
+    # No pre-ping: activities retry a statement that fails on a dead connection.
+    engine = make_engine(settings.database_url, pre_ping=False)
     client = await connect(settings)
     flujo = config_flujo(settings)
     worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo, settings)
