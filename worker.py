@@ -4,15 +4,18 @@ the deliveries) and the occurrences of repeating work orders, with their activit
 from __future__ import annotations
 
 import asyncio
+import compileall
 import logging
 import signal
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
+import workflows
 from activities.entregas import Entregador, Repartidor
 from activities.persistencia import PersistenciaActivities
 from activities.reconciliacion import Reconciliador
@@ -89,8 +92,18 @@ def runtime(settings: Settings) -> Runtime | None:
     return runtime
 
 
+def compilar_flujos() -> None:
+    """The sandbox imports the workflow modules again for every workflow instance it builds (a new run,
+    a cache miss). Without their bytecode on disk each import compiles the source anew; with
+    PYTHONDONTWRITEBYTECODE (the Dockerfile, many shells) Python never writes it. Write it once here
+    (an installed, read-only copy already has it from pip, and a failure only costs speed)."""
+    compileall.compile_dir(Path(workflows.__file__).parent, quiet=2, force=False)
+
+
 async def main(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
+    compilar_flujos()
+    # No pre-ping: activities retry a statement that fails on a dead connection.
+    engine = make_engine(settings.database_url, pre_ping=False)
     client = await connect(settings, runtime=runtime(settings))
     flujo = config_flujo(settings)
     worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo, settings)

@@ -7,9 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from infra.config import to_sqlalchemy_url
 
 
-def make_engine(database_url: str, pool_size: int = 15) -> AsyncEngine:
+def make_engine(database_url: str, pool_size: int = 15, pre_ping: bool = True) -> AsyncEngine:
+    """`pre_ping=False` saves a round trip per checkout where a failed statement is retried anyway (the
+    worker's activities: a connection lost to a Postgres restart invalidates the pool, the retry
+    gets a new one)."""
     return create_async_engine(
-        to_sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        to_sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping
     )
 
 

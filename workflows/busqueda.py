@@ -102,3 +102,11 @@ def actualizaciones(
     if etiquetas is not None:
         quitar.append(ETIQUETAS.value_set(sorted(etiquetas)) if etiquetas else ETIQUETAS.value_unset())
     return [p.key.value_set(p.value) for p in pares] + quitar
+
+
+def solo_cambios(
+    actuales: TypedSearchAttributes, actualizaciones: list[SearchAttributeUpdate]
+) -> list[SearchAttributeUpdate]:
+    """The updates that change what the workflow holds now: each upsert is a visibility write on the
+    server, and most changes move one or two attributes (an action that moves none writes nothing)."""
+    return [u for u in actualizaciones if actuales.get(u.key) != u.value]

@@ -60,6 +60,9 @@ VENCER, REACTIVAR, ARCHIVAR, SENAL_RECHAZADA = "vencer", "reactivar", "archivar"
 # The timer of the next SLA escalation; its historial entry is the threshold's (domain/sla.py UMBRALES).
 ESCALAR_SLA = "escalar_sla"
 RESULTADOS_RECORDADOS = 100
+# Search attributes are upserted only when their value changes (a visibility write each). Histories
+# recorded before this upserted all of them on every change, and replay so.
+SOLO_CAMBIOS_BUSQUEDA = "busqueda-solo-cambios"
 # How many times one change catches up with Postgres before giving up (each catch-up adopts a newer
 # committed record; more than a couple means something else keeps writing).
 ALCANCES_MAXIMOS = 3
@@ -676,7 +679,10 @@ class PendienteWorkflow:
         if datos is not None:
             self._inicio = self._inicio.model_copy(update={"datos": datos})
         cambios = busqueda.actualizaciones(self._inicio.datos, vivo, nombres_etiquetas)
-        workflow.upsert_search_attributes(cambios)
+        if workflow.patched(SOLO_CAMBIOS_BUSQUEDA):
+            cambios = busqueda.solo_cambios(workflow.info().typed_search_attributes, cambios)
+        if cambios:
+            workflow.upsert_search_attributes(cambios)
         workflow.set_current_details(self._resumen())
 
     def _adoptar_comprometido(self, resultado: ResultadoCambio) -> None:

@@ -10,6 +10,7 @@ pendiente which actions it allows with no input at all.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -415,3 +416,37 @@ async def test_un_campo_ajeno_se_rechaza_nombrado_como_lo_escribe_la_api(flujo):
     assert detalle.value.cause.details[0] == {"campo": "descripcionFalla"}
 
     assert persistencia.cambios == []
+
+
+async def _atributos_escritos(handle) -> list[set[str]]:
+    """The search attributes each visibility write of the history carries, in order (but the SDK's own
+    record of the workflow's patches, TemporalChangeVersion, written once per run)."""
+    escritos = [
+        set(e.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields)
+        async for e in handle.fetch_history_events()
+        if e.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES
+    ]
+    return [e for e in escritos if e != {"TemporalChangeVersion"}]
+
+
+async def test_solo_se_escriben_los_atributos_de_busqueda_que_cambian(flujo):
+    nuevo, persistencia = flujo
+    handle = await nuevo()
+    await _accion(handle, "asignar", OrdenAccion(actor=COORDINADORA, tecnico_id=TECNICO_ID, clave="a"))
+    await _accion(handle, "comenzar", OrdenAccion(actor=TECNICO, clave="b"))
+    await _accion(handle, "pausar", OrdenAccion(actor=TECNICO, clave="c"))
+    escritos = await _atributos_escritos(handle)
+    # Started without attributes: the first change writes them all; then only what moved.
+    assert len(escritos) == 3
+    assert {"Estado", "EstadoTecnico", "Tipo", "Lugar", "AsignadoA"} <= escritos[0]
+    assert escritos[1:] == [{"Estado"}, {"Estado"}]
+
+    # A refused signal is recorded (a historial row) but changes nothing ops filter by: no write.
+    await handle.signal("finalizar", OrdenAccion(actor=TECNICO))
+    for _ in range(100):
+        if len(persistencia.cambios) == 4:
+            break
+        await asyncio.sleep(0.05)
+    assert persistencia.cambios[-1].accion == "senal_rechazada"
+    assert await _atributos_escritos(handle) == escritos
+    assert (await _estado(handle)).estado == "PAUSADO"

@@ -84,7 +84,8 @@ async def test_historia_de_esta_version_se_reproduce(app, sessions, temporal_env
 
     if os.environ.get("GRABAR_HISTORIAS"):
         HISTORIAS.mkdir(exist_ok=True)
-        destino = HISTORIAS / "ciclo_completo_instalacion_internet.json"
+        # A new file per recorded behaviour: the older ones keep proving that running pendientes replay.
+        destino = HISTORIAS / "ciclo_completo_busqueda_solo_cambios.json"
         destino.write_text(json.dumps(json.loads(historia.to_json()), indent=1))
 
 
