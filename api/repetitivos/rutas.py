@@ -77,6 +77,12 @@ async def editar_repetitivo(
     return ok(resultado, "Repetitivo actualizado correctamente")
 
 
+async def _pausa(id: int, pausar: bool, usuario, session, programas, body: NotaRequest | None):
+    nota = body.nota if body else None
+    resultado = await servicio.pausar_o_reanudar(session, programas, id, pausar, nota, usuario)
+    return ok(resultado, f"Repetitivo {'pausado' if pausar else 'reanudado'} correctamente")
+
+
 @router.post("/{id}/pausar", response_model=Respuesta[RepetitivoResponse], responses=ERRORES)
 async def pausar_repetitivo(
     id: IdRuta,
@@ -86,9 +92,7 @@ async def pausar_repetitivo(
     body: Annotated[NotaRequest | None, Body()] = None,
 ):
     """Deja de crear pendientes hasta reanudar (la nota queda en la plantilla y en el Schedule)."""
-    nota = body.nota if body else None
-    resultado = await servicio.pausar_o_reanudar(session, programas, id, True, nota, usuario)
-    return ok(resultado, "Repetitivo pausado correctamente")
+    return await _pausa(id, True, usuario, session, programas, body)
 
 
 @router.post("/{id}/reanudar", response_model=Respuesta[RepetitivoResponse], responses=ERRORES)
@@ -100,9 +104,7 @@ async def reanudar_repetitivo(
     body: Annotated[NotaRequest | None, Body()] = None,
 ):
     """Vuelve a crear pendientes desde la próxima ocurrencia (las perdidas en pausa no se recuperan)."""
-    nota = body.nota if body else None
-    resultado = await servicio.pausar_o_reanudar(session, programas, id, False, nota, usuario)
-    return ok(resultado, "Repetitivo reanudado correctamente")
+    return await _pausa(id, False, usuario, session, programas, body)
 
 
 @router.delete("/{id}", response_model=Respuesta[None], responses=ERRORES)
