@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from pydantic.alias_generators import to_camel
-from sqlalchemy import any_, delete, exists, func, select, text, update
+from sqlalchemy import any_, bindparam, delete, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -157,6 +158,22 @@ async def _etiquetas_de(s: AsyncSession, pendiente_id: int) -> dict[int, str]:
     return dict(filas.all())
 
 
+# The statements on every change's path, built once (building them is a good part of their cost).
+_PENDIENTES = m.Pendiente.__table__
+_BLOQUEAR = select(_PENDIENTES).where(_PENDIENTES.c.id == bindparam("pendiente_id")).with_for_update()
+_HUELLA_DE_CAMBIO = select(m.Historial.__table__.c.huella).where(
+    m.Historial.__table__.c.pendiente_id == bindparam("pendiente_id"),
+    m.Historial.__table__.c.cambio_id == bindparam("cambio_id"),
+)
+_INSERTAR_HISTORIAL = insert(m.Historial.__table__)
+# The unique (pendiente, key) of historial: a change's key already used at an older seq.
+CLAVE_DE_CAMBIO = "uq_historiales_pendiente_id_cambio_id"
+
+
+def _restriccion(error: IntegrityError) -> str | None:
+    return getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+
+
 class PersistenciaActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -249,16 +266,25 @@ class PersistenciaActivities:
     async def _aplicar(self, cambio: Cambio) -> ResultadoCambio:
         if cambio.origen is OrigenCambio.UPDATE:
             await self._verificar_actor(cambio.pendiente_id, cambio.cambio_id, cambio.actor, cambio.firma)
+        try:
+            return await self._aplicar_en_transaccion(cambio, buscar_clave=False)
+        except IntegrityError as error:
+            if _restriccion(error) != CLAVE_DE_CAMBIO:
+                raise
+            # The key was used before at an older seq (the workflow no longer remembers it): look
+            # it up to answer as the first time, or refuse a reuse for another request.
+            return await self._aplicar_en_transaccion(cambio, buscar_clave=True)
+
+    async def _aplicar_en_transaccion(self, cambio: Cambio, buscar_clave: bool) -> ResultadoCambio:
         async with self._sessions.begin() as s:
-            fila = await s.get(m.Pendiente, cambio.pendiente_id, with_for_update=True)
+            fila = (await s.execute(_BLOQUEAR, {"pendiente_id": cambio.pendiente_id})).first()
             if fila is None:
                 raise _rechazo(f"el pendiente {cambio.pendiente_id} no existe", TipoError.NO_ENCONTRADO)
-            if cambio.cambio_id is not None:
+            # Every committed change moves seq: at the seq this change expects, it cannot be committed
+            # yet, so its key is looked up only when the record moved on (or the key turned up).
+            if cambio.cambio_id is not None and (buscar_clave or fila.seq != cambio.antes.seq):
                 previo = await s.scalar(
-                    select(m.Historial.huella).where(
-                        m.Historial.pendiente_id == cambio.pendiente_id,
-                        m.Historial.cambio_id == cambio.cambio_id,
-                    )
+                    _HUELLA_DE_CAMBIO, {"pendiente_id": cambio.pendiente_id, "cambio_id": cambio.cambio_id}
                 )
                 if previo is not None:
                     if previo != cambio.huella:
@@ -271,53 +297,54 @@ class PersistenciaActivities:
             if fila.seq != cambio.antes.seq or not fila.vigente:
                 # Another change holds this seq: never skip it as if it were ours.
                 return await registro_comprometido(s, fila, cambio.antes.seq, aplicado=False)
-            detalles = cambio.detalles
-            if efecto_de(cambio.accion).tecnico == "asignar":
-                detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
-            await self._guardar_detalle(s, fila.tipo, cambio)
-            red = await self._guardar_red(s, fila.tipo, cambio)
-            etiquetado, nombres_etiquetas = await self._guardar_etiquetas(s, cambio)
-            detalles = " · ".join(p for p in (detalles, red, etiquetado) if p) or None
-            despues = cambio.despues
-            cabecera = _cabecera_editada(cambio)
-            await s.execute(
-                update(m.Pendiente)
-                .where(m.Pendiente.id == cambio.pendiente_id)
-                .values(
-                    {
-                        "estado": despues.estado,
-                        "estado_tecnico": despues.estado_tecnico,
-                        "asignado_a": despues.asignado_a,
-                        "fecha_pendiente": despues.fecha_pendiente,
-                        "vencido": despues.vencido,
-                        "seq": cambio.seq,
-                    }
-                    | columnas_sla(despues.sla, despues.estado)
-                    | cabecera
-                )
-            )
-            await self._registrar_tiempos(s, cambio)
-            await self._notificar(s, fila, cambio, detalles)
-            await s.execute(
-                insert(m.Historial).values(
-                    pendiente_id=cambio.pendiente_id,
-                    empleado_id=cambio.actor.empleado_id,
-                    actor_nombre=cambio.actor.nombre,
-                    accion=cambio.accion,
-                    estado_anterior=cambio.antes.estado,
-                    estado=despues.estado,
-                    estado_tecnico_anterior=cambio.antes.estado_tecnico,
-                    estado_tecnico=despues.estado_tecnico,
-                    detalles=detalles[:500] if detalles else None,
-                    seq=cambio.seq,
-                    cambio_id=cambio.cambio_id,
-                    huella=cambio.huella,
-                )
-            )
-            # After every early return above (a retry of a committed change writes nothing): the event
-            # commits with the change and its historial row, once per seq.
-            motivo = cambio.detalles if cambio.accion in POR_ACCION else None
-            await _evento(s, cambio.accion, cambio.pendiente_id, cambio.actor, motivo, detalles)
+            return await self._escribir(s, fila, cambio)
+
+    async def _escribir(self, s: AsyncSession, fila: Any, cambio: Cambio) -> ResultadoCambio:
+        """The change, its historial row, its notices and its event, in the caller's transaction."""
+        detalles = cambio.detalles
+        if efecto_de(cambio.accion).tecnico == "asignar":
+            detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
+        await self._guardar_detalle(s, fila.tipo, cambio)
+        red = await self._guardar_red(s, fila.tipo, cambio)
+        etiquetado, nombres_etiquetas = await self._guardar_etiquetas(s, cambio)
+        detalles = " · ".join(p for p in (detalles, red, etiquetado) if p) or None
+        despues = cambio.despues
+        valores = {
+            "estado": despues.estado,
+            "estado_tecnico": despues.estado_tecnico,
+            "asignado_a": despues.asignado_a,
+            "fecha_pendiente": despues.fecha_pendiente,
+            "vencido": despues.vencido,
+            "seq": cambio.seq,
+        }
+        await s.execute(
+            update(_PENDIENTES)
+            .where(_PENDIENTES.c.id == cambio.pendiente_id)
+            .values(valores | columnas_sla(despues.sla, despues.estado) | _cabecera_editada(cambio))
+        )
+        await self._registrar_tiempos(s, cambio)
+        await self._notificar(s, fila, cambio, detalles)
+        await s.execute(
+            _INSERTAR_HISTORIAL,
+            {
+                "pendiente_id": cambio.pendiente_id,
+                "empleado_id": cambio.actor.empleado_id,
+                "actor_nombre": cambio.actor.nombre,
+                "accion": cambio.accion,
+                "estado_anterior": cambio.antes.estado,
+                "estado": despues.estado,
+                "estado_tecnico_anterior": cambio.antes.estado_tecnico,
+                "estado_tecnico": despues.estado_tecnico,
+                "detalles": detalles[:500] if detalles else None,
+                "seq": cambio.seq,
+                "cambio_id": cambio.cambio_id,
+                "huella": cambio.huella,
+            },
+        )
+        # After every early return above (a retry of a committed change writes nothing): the event
+        # commits with the change and its historial row, once per seq.
+        motivo = cambio.detalles if cambio.accion in POR_ACCION else None
+        await _evento(s, cambio.accion, cambio.pendiente_id, cambio.actor, motivo, detalles)
         return ResultadoCambio(aplicado=True, nombres_etiquetas=nombres_etiquetas)
 
     @activity.defn(name=nombres.CARGAR_ACTOR)

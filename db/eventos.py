@@ -15,9 +15,9 @@ from enum import Enum
 from typing import Any
 
 from pydantic.alias_generators import to_camel
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, insert, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from db import models as m
 from db.lectura import DETALLES, hechos_sla
@@ -65,25 +65,35 @@ async def registrar_evento(
     cliente_id: int | None = None,
     seq: int | None = None,
     evento_id: str | None = None,
-) -> m.Evento:
-    """Add the event to the caller's session (its transaction): it exists only if the change commits."""
+) -> str:
+    """Write the event in the caller's transaction (it exists only if the change commits); its id."""
     if evento_id is None:
         propio = tipo in TIPOS_DE_CAMBIO
         evento_id = id_evento(pendiente_id if propio else None, seq if propio else None)
-    evento = m.Evento(
-        id=evento_id,
-        tipo=tipo,
-        pendiente_id=pendiente_id,
-        cliente_id=cliente_id,
-        seq=seq,
-        datos=datos,
+    valores = {
+        "id": evento_id,
+        "tipo": tipo,
+        "pendiente_id": pendiente_id,
+        "cliente_id": cliente_id,
+        "seq": seq,
+        "datos": datos,
+    }
+    if pendiente_id is None:
+        await session.execute(_INSERTAR_EVENTO, valores)
+    else:
+        # One round trip: the row and its NOTIFY, which Postgres delivers only on commit, so a
+        # rolled-back change is never announced.
+        await session.execute(_INSERTAR_Y_ANUNCIAR, valores)
+    return evento_id
+
+
+_INSERTAR_EVENTO = insert(m.Evento.__table__)
+_INSERTAR_Y_ANUNCIAR = _INSERTAR_EVENTO.returning(
+    func.pg_notify(
+        CANAL_PENDIENTES,
+        func.concat(m.Evento.__table__.c.pendiente_id, ":", func.coalesce(m.Evento.__table__.c.seq, 0)),
     )
-    session.add(evento)
-    await session.flush()
-    if pendiente_id is not None:
-        # Delivered by Postgres only on commit: a rolled-back change is never announced.
-        await session.execute(select(func.pg_notify(CANAL_PENDIENTES, f"{pendiente_id}:{seq or 0}")))
-    return evento
+)
 
 
 # --- Values as the API writes them ------------------------------------------------------------------
@@ -102,64 +112,91 @@ def _valor(valor: Any) -> Any:
 
 
 def _nombre(empleado: m.Empleado | None) -> str | None:
-    if empleado is None:
-        return None
-    return " ".join(p for p in (empleado.nombre, empleado.apellido_paterno) if p)
+    return _nombre_de(empleado.nombre, empleado.apellido_paterno) if empleado else None
 
 
 # --- Views -----------------------------------------------------------------------------------------
 
 
-async def vista_detalle(session: AsyncSession, pendiente: m.Pendiente) -> dict[str, Any] | None:
-    """The type detail as `GET /api/pendientes/{id}/<tipo>` shows it, without `ppoePassword`."""
-    modelo = DETALLES[TipoPendiente(pendiente.tipo)]
-    detalle = await session.scalar(
-        select(modelo).where(modelo.pendiente_id == pendiente.id).execution_options(populate_existing=True)
+def _consulta_vista() -> Select:
+    """The one statement behind a pendiente's view: its row, the names around it, its type detail (one
+    outer join per type: only the pendiente's own matches) and its live labels. Built once; a change's
+    transaction runs it with the pendiente's id (db/eventos is on every change's path)."""
+    p, cliente = m.Pendiente.__table__, m.Cliente.__table__
+    registrador, tecnico = m.Empleado.__table__.alias("registrador"), m.Empleado.__table__.alias("tecnico")
+    columnas = [
+        *p.c,
+        cliente.c.nombre.label("cliente_nombre"),
+        cliente.c.codigo_cliente.label("cliente_codigo"),
+        cliente.c.telefono.label("cliente_telefono"),
+        registrador.c.nombre.label("registrador_nombre"),
+        registrador.c.apellido_paterno.label("registrador_apellido"),
+        tecnico.c.nombre.label("tecnico_nombre"),
+        tecnico.c.apellido_paterno.label("tecnico_apellido"),
+    ]
+    desde = p.join(cliente, cliente.c.id == p.c.cliente_id).join(
+        registrador, registrador.c.id == p.c.registrado_por
     )
-    if detalle is None:
+    desde = desde.outerjoin(tecnico, tecnico.c.id == p.c.asignado_a)
+    for tipo, modelo in DETALLES.items():
+        tabla = modelo.__table__.alias(f"detalle_{tipo.value.lower()}")
+        desde = desde.outerjoin(tabla, tabla.c.pendiente_id == p.c.id)
+        columnas.append(tabla.c.pendiente_id.label(f"{tabla.name}__existe"))
+        propias = [c for c in (*_CAMPOS_DETALLE, "pppoe_usuario") if c in tabla.c]
+        columnas += [tabla.c[c].label(f"{tabla.name}__{c}") for c in propias]
+    e, pe = m.Etiqueta.__table__, m.PendienteEtiqueta.__table__
+    objeto = func.json_build_object("id", e.c.id, "nombre", e.c.nombre)
+    etiquetas = (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(objeto, func.lower(e.c.nombre), e.c.id)),
+                text("'[]'::json"),
+            )
+        )
+        .select_from(e.join(pe, pe.c.etiqueta_id == e.c.id))
+        .where(pe.c.pendiente_id == p.c.id, e.c.vigente.is_(True))
+        .scalar_subquery()
+    )
+    columnas.append(etiquetas.label("etiquetas_vivas"))
+    return select(*columnas).select_from(desde).where(p.c.id == bindparam("pendiente_id"))
+
+
+_VISTA = _consulta_vista()
+
+
+def _nombre_de(nombre: str | None, apellido: str | None) -> str | None:
+    if nombre is None:
         return None
-    vista: dict[str, Any] = {"id": pendiente.id, "pendienteId": pendiente.id, "tipo": _valor(pendiente.tipo)}
-    vista |= {to_camel(c): _valor(getattr(detalle, c, None)) for c in _CAMPOS_DETALLE}
-    vista["ppoe"] = getattr(detalle, "pppoe_usuario", None)
+    return " ".join(x for x in (nombre, apellido) if x)
+
+
+def _detalle_de_fila(fila: Any) -> dict[str, Any] | None:
+    """The type detail as `GET /api/pendientes/{id}/<tipo>` shows it, without `ppoePassword`."""
+    prefijo = f"detalle_{TipoPendiente(fila.tipo).value.lower()}__"
+    valores = fila._mapping
+    if valores[prefijo + "existe"] is None:
+        return None
+    vista: dict[str, Any] = {"id": fila.id, "pendienteId": fila.id, "tipo": _valor(fila.tipo)}
+    vista |= {to_camel(c): _valor(valores.get(prefijo + c)) for c in _CAMPOS_DETALLE}
+    vista["ppoe"] = valores.get(prefijo + "pppoe_usuario")
     return vista
-
-
-async def etiquetas_de(session: AsyncSession, pendiente_id: int) -> list[dict[str, Any]]:
-    """The pendiente's live labels, by name."""
-    filas = await session.execute(
-        select(m.Etiqueta.id, m.Etiqueta.nombre)
-        .join(m.PendienteEtiqueta, m.PendienteEtiqueta.etiqueta_id == m.Etiqueta.id)
-        .where(m.PendienteEtiqueta.pendiente_id == pendiente_id, m.Etiqueta.vigente.is_(True))
-        .order_by(func.lower(m.Etiqueta.nombre), m.Etiqueta.id)
-    )
-    return [{"id": i, "nombre": n} for i, n in filas]
 
 
 async def vista_pendiente(session: AsyncSession, pendiente_id: int) -> dict[str, Any] | None:
     """The pendiente as `GET /api/pendientes/{id}` shows it to an administrator, with its `detalle`,
     its `etiquetas` and whether it was deleted (`eliminado`: the last view of a deleted one)."""
-    registrador, tecnico = aliased(m.Empleado), aliased(m.Empleado)
-    fila = (
-        await session.execute(
-            select(m.Pendiente, m.Cliente, registrador, tecnico)
-            .join(m.Cliente, m.Cliente.id == m.Pendiente.cliente_id)
-            .join(registrador, registrador.id == m.Pendiente.registrado_por)
-            .outerjoin(tecnico, tecnico.id == m.Pendiente.asignado_a)
-            .where(m.Pendiente.id == pendiente_id)
-            .execution_options(populate_existing=True)
-        )
-    ).first()
-    if fila is None:
+    await session.flush()  # a Core statement does not flush the session's pending objects by itself
+    p = (await session.execute(_VISTA, {"pendiente_id": pendiente_id})).first()
+    if p is None:
         return None
-    p, cliente, reg, tec = fila
     return {
         "id": p.id,
         "fechaCreacion": _valor(p.fecha_creacion),
         "fechaPendiente": _valor(p.fecha_pendiente),
         "idEmpleadoRegistro": p.registrado_por,
-        "registradoPor": _nombre(reg),
+        "registradoPor": _nombre_de(p.registrador_nombre, p.registrador_apellido),
         "idEmpleadoAsignado": p.asignado_a,
-        "asignadoA": _nombre(tec),
+        "asignadoA": _nombre_de(p.tecnico_nombre, p.tecnico_apellido),
         "estado": _valor(p.estado),
         "estadoTecnico": _valor(p.estado_tecnico),
         "empresa": _valor(p.empresa),
@@ -167,17 +204,17 @@ async def vista_pendiente(session: AsyncSession, pendiente_id: int) -> dict[str,
         "prioridad": _valor(p.prioridad),
         "tipo": _valor(p.tipo),
         "direccion": p.direccion,
-        "idCliente": cliente.id,
-        "cliente": cliente.nombre,
-        "codCliente": cliente.codigo_cliente,
-        "celularCliente": cliente.telefono,
+        "idCliente": p.cliente_id,
+        "cliente": p.cliente_nombre,
+        "codCliente": p.cliente_codigo,
+        "celularCliente": p.cliente_telefono,
         "vencido": p.vencido,
         **{to_camel(k): _valor(v) for k, v in hechos_sla(p, datetime.now(UTC)).items()},
         "version": p.seq,
         "repetitivoId": p.repetitivo_id,
         "eliminado": not p.vigente,
-        "detalle": await vista_detalle(session, p),
-        "etiquetas": await etiquetas_de(session, p.id),
+        "detalle": _detalle_de_fila(p),
+        "etiquetas": list(p.etiquetas_vivas),
     }
 
 
@@ -277,7 +314,7 @@ async def registrar_de_pendiente(
     pendiente_id: int,
     quien: dict[str, Any],
     **extra: Any,
-) -> m.Evento:
+) -> str:
     """A pendiente's own change: `{"pendiente", "actor", ...extra}`, at the pendiente's seq."""
     vista = await vista_pendiente(session, pendiente_id)
     datos = {"pendiente": vista, "actor": quien} | {k: v for k, v in extra.items() if v is not None}
@@ -293,7 +330,7 @@ async def registrar_de_anexo(
     vista: dict[str, Any],
     quien: dict[str, Any],
     **extra: Any,
-) -> m.Evento:
+) -> str:
     """A change of something hanging from a pendiente (a pago, a nota): `{clave: vista, "pendiente",
     "actor", ...extra}`, at the pendiente's current seq (its own change did not move it)."""
     pendiente = await vista_pendiente(session, vista["pendienteId"])
@@ -312,7 +349,7 @@ async def registrar_de_anexo(
 
 async def registrar_de_cliente(
     session: AsyncSession, tipo: TipoEvento, cliente_id: int, quien: dict[str, Any]
-) -> m.Evento:
+) -> str:
     vista = await vista_cliente(session, cliente_id)
     return await registrar_evento(session, tipo, {"cliente": vista, "actor": quien}, cliente_id=cliente_id)
 

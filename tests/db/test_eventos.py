@@ -60,17 +60,17 @@ async def test_un_evento_existe_solo_si_su_transaccion_confirma(sessions, pendie
                 s, TipoEvento.PENDIENTE_EDITADO, {"x": 1}, pendiente_id=pendiente_id, seq=7
             )
             raise Deshecho
-    assert not await _existe(sessions, deshecho.id)
+    assert not await _existe(sessions, deshecho)
 
     async with sessions.begin() as s:
         hecho = await registrar_evento(
             s, TipoEvento.PENDIENTE_EDITADO, {"x": 1}, pendiente_id=pendiente_id, seq=7
         )
-    assert await _existe(sessions, hecho.id)
+    assert await _existe(sessions, hecho)
     # The same change (pendiente, seq) keeps its id across the failed and the committed attempt.
-    assert hecho.id == deshecho.id and ID_EVENTO.fullmatch(hecho.id)
+    assert hecho == deshecho and ID_EVENTO.fullmatch(hecho)
     async with sessions() as s:
-        fila = await s.scalar(select(m.Evento).where(m.Evento.id == hecho.id))
+        fila = await s.scalar(select(m.Evento).where(m.Evento.id == hecho))
     assert (fila.tipo, fila.seq, fila.datos, fila.despachado_en) == ("pendiente.editado", 7, {"x": 1}, None)
     assert fila.fecha is not None
 
@@ -83,9 +83,9 @@ async def test_solo_los_cambios_del_pendiente_tienen_id_derivado(sessions, pendi
         d = await registrar_evento(s, TipoEvento.PENDIENTE_VENCIDO, {}, pendiente_id=pendiente_id, seq=3)
         propio = f"evt_{uuid.uuid4().hex}"
         e = await registrar_evento(s, TipoEvento.NOTA_CREADA, {}, evento_id=propio)
-    assert len({a.id, b.id, c.id, d.id}) == 4
-    assert all(ID_EVENTO.fullmatch(x.id) for x in (a, b, c, d))
-    assert e.id == propio
+    assert len({a, b, c, d}) == 4
+    assert all(ID_EVENTO.fullmatch(x) for x in (a, b, c, d))
+    assert e == propio
 
 
 async def test_la_vista_lleva_sus_etiquetas_vigentes_y_ninguna_clave(sessions, pendiente_id):

@@ -1,0 +1,125 @@
+"""The persistence activity decides from the committed record whether a change is new, a retry of one it
+already wrote, or stale. It looks a change's key up only when the record moved past the seq the change
+expects, so these tests drive it straight (no workflow in between) through each case and count what
+Postgres holds afterwards."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.persistencia import PersistenciaActivities
+from api.pendientes.comandos import Comandos
+from contrato.mensajes import SISTEMA, Cambio, DatosPendiente, OrigenCambio
+from db import models as m
+from domain.errores import TipoError
+from ops.demo import personas_demo
+from tests.conftest import TASK_QUEUE
+
+
+@pytest.fixture(scope="module")
+def actividades(sessions) -> PersistenciaActivities:
+    return PersistenciaActivities(sessions)
+
+
+@pytest.fixture
+async def pendiente_id(temporal_env, sessions, worker, demo) -> int:
+    personas = await personas_demo(sessions)
+    async with sessions() as s:
+        cliente = await s.scalar(select(m.Cliente.id).where(m.Cliente.codigo_cliente == "CLI000002"))
+    datos = DatosPendiente(
+        cliente_id=cliente,
+        registrado_por=personas.actores["coordinadora"].empleado_id,
+        tipo="INSTALACION_CAMARAS",
+        lugar="PUNO",
+        prioridad="BAJA",
+        detalle={},
+    )
+    comandos = Comandos(temporal_env.client, sessions, TASK_QUEUE)
+    return await comandos.crear_pendiente(datos, personas.actores["coordinadora"])
+
+
+async def _cambio(actividades, pendiente_id: int, clave: str, huella: str) -> Cambio:
+    """A system change ("vencer") on top of the record as committed now."""
+    antes = (await ActivityEnvironment().run(actividades.leer_comprometido, pendiente_id)).vivo
+    return Cambio(
+        pendiente_id=pendiente_id,
+        seq=antes.seq + 1,
+        cambio_id=clave,
+        huella=huella,
+        origen=OrigenCambio.SISTEMA,
+        accion="vencer",
+        actor=SISTEMA,
+        antes=antes,
+        despues=antes.model_copy(update={"vencido": True, "seq": antes.seq + 1}),
+        detalles="prueba",
+    )
+
+
+async def _escritos(sessions, pendiente_id: int) -> tuple[int, int, int]:
+    """(the row's seq, historial rows, outbox events) of the pendiente."""
+    async with sessions() as s:
+        seq = await s.scalar(select(m.Pendiente.seq).where(m.Pendiente.id == pendiente_id))
+        historial = await s.scalar(select(func.count()).where(m.Historial.pendiente_id == pendiente_id))
+        eventos = await s.scalar(select(func.count()).where(m.Evento.pendiente_id == pendiente_id))
+    return seq, historial, eventos
+
+
+async def _aplicar(actividades, cambio: Cambio):
+    return await ActivityEnvironment().run(actividades.aplicar_cambio, cambio)
+
+
+async def test_un_cambio_nuevo_escribe_fila_historial_y_evento(actividades, sessions, pendiente_id):
+    seq, historial, eventos = await _escritos(sessions, pendiente_id)
+    resultado = await _aplicar(actividades, await _cambio(actividades, pendiente_id, "k-nuevo", "h"))
+    assert resultado.aplicado and resultado.vivo is None
+    assert await _escritos(sessions, pendiente_id) == (seq + 1, historial + 1, eventos + 1)
+    async with sessions() as s:
+        assert await s.scalar(select(m.Pendiente.vencido).where(m.Pendiente.id == pendiente_id)) is True
+
+
+async def test_el_reintento_del_mismo_cambio_no_escribe_otra_vez(actividades, sessions, pendiente_id):
+    cambio = await _cambio(actividades, pendiente_id, "k-reintento", "h")
+    await _aplicar(actividades, cambio)
+    escritos = await _escritos(sessions, pendiente_id)
+    resultado = await _aplicar(actividades, cambio)
+    # Answered as written, with the committed record to adopt; nothing more in Postgres.
+    assert resultado.aplicado and resultado.vivo.seq == cambio.seq and "k-reintento" in resultado.claves
+    assert await _escritos(sessions, pendiente_id) == escritos
+
+
+async def test_la_clave_ya_usada_en_un_seq_anterior_para_lo_mismo_se_responde_sin_escribir(
+    actividades, sessions, pendiente_id
+):
+    await _aplicar(actividades, await _cambio(actividades, pendiente_id, "k-vieja", "h"))
+    await _aplicar(actividades, await _cambio(actividades, pendiente_id, f"k-{uuid.uuid4().hex}", "otra"))
+    escritos = await _escritos(sessions, pendiente_id)
+    # The key comes back at the current seq (a workflow that no longer remembers it): the record is
+    # at the change's expected seq, so only the unique key in historial reveals it.
+    resultado = await _aplicar(actividades, await _cambio(actividades, pendiente_id, "k-vieja", "h"))
+    assert resultado.aplicado and resultado.vivo is not None
+    assert await _escritos(sessions, pendiente_id) == escritos
+
+
+async def test_la_clave_ya_usada_para_otra_peticion_se_rechaza(actividades, sessions, pendiente_id):
+    await _aplicar(actividades, await _cambio(actividades, pendiente_id, "k-ajena", "h1"))
+    escritos = await _escritos(sessions, pendiente_id)
+    with pytest.raises(ApplicationError) as error:
+        await _aplicar(actividades, await _cambio(actividades, pendiente_id, "k-ajena", "h2"))
+    assert error.value.type == TipoError.CLAVE_REUTILIZADA
+    assert await _escritos(sessions, pendiente_id) == escritos
+
+
+async def test_un_cambio_sobre_un_seq_ya_ocupado_devuelve_el_registro(actividades, sessions, pendiente_id):
+    viejo = await _cambio(actividades, pendiente_id, "k-primero", "h")
+    await _aplicar(actividades, viejo)
+    escritos = await _escritos(sessions, pendiente_id)
+    # Another change computed on the same old record: Postgres is ahead of it.
+    otro = viejo.model_copy(update={"cambio_id": "k-segundo", "huella": "h2"})
+    resultado = await _aplicar(actividades, otro)
+    assert not resultado.aplicado and resultado.vivo.seq == viejo.seq
+    assert await _escritos(sessions, pendiente_id) == escritos
