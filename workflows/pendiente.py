@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -63,6 +63,9 @@ RESULTADOS_RECORDADOS = 100
 # Search attributes are upserted only when their value changes (a visibility write each). Histories
 # recorded before this upserted all of them on every change, and replay so.
 SOLO_CAMBIOS_BUSQUEDA = "busqueda-solo-cambios"
+# One durable timer per due instant: a change that leaves the next instant where it was keeps the
+# running timer. Histories recorded before this cancelled and restarted it on every change.
+TEMPORIZADOR_ESTABLE = "temporizador-estable"
 # How many times one change catches up with Postgres before giving up (each catch-up adopts a newer
 # committed record; more than a couple means something else keeps writing).
 ALCANCES_MAXIMOS = 3
@@ -119,6 +122,8 @@ class PendienteWorkflow:
         self._huellas: dict[str, str] = dict(inicio.huellas)
         self._fallo_creacion: ApplicationError | None = None
         self._eliminado = False
+        # The running timer of the next system event: (its instant, the sleeping task).
+        self._temporizador: tuple[datetime, asyncio.Task[None]] | None = None
         # Handlers await activities; the lock keeps two changes from interleaving on stale state.
         self._lock = asyncio.Lock()
         for accion in Accion:
@@ -208,6 +213,8 @@ class PendienteWorkflow:
         """Wait for the next change or the next due system event. False when the workflow should end."""
         plazo = self._proximo_plazo()
         version = self._vivo.seq
+        if plazo is not None and workflow.patched(TEMPORIZADOR_ESTABLE):
+            return await self._esperar_con_temporizador(plazo, version)
         if plazo is not None:
             restante = (plazo[0] - workflow.now()).total_seconds()
             if restante > 0:
@@ -221,10 +228,36 @@ class PendienteWorkflow:
                 except TimeoutError:
                     pass
             return await self._evento_sistema(plazo[1])
+        self._soltar_temporizador()
         await workflow.wait_condition(
             lambda: self._vivo.seq != version or self._eliminado or self._debe_continuar_como_nuevo()
         )
         return True
+
+    async def _esperar_con_temporizador(self, plazo: tuple[datetime, str], version: int) -> bool:
+        """Like a wait with a timeout, but the timer outlives the wait: a pausar or an edit that does not
+        move the next due instant keeps it, instead of cancelling and starting one (two history
+        events and a server timer per change)."""
+        instante, evento = plazo
+        if self._temporizador is None or self._temporizador[0] != instante:
+            self._soltar_temporizador()
+            restante = max((instante - workflow.now()).total_seconds(), 0)
+            if restante > 0:
+                dormir = workflow.sleep(restante, summary=evento)
+                self._temporizador = (instante, asyncio.ensure_future(dormir))
+        tarea = self._temporizador[1] if self._temporizador else None
+        await workflow.wait_condition(
+            lambda: self._vivo.seq != version or self._eliminado or tarea is None or tarea.done()
+        )
+        if self._vivo.seq != version or self._eliminado:
+            return True
+        self._temporizador = None
+        return await self._evento_sistema(evento)
+
+    def _soltar_temporizador(self) -> None:
+        if self._temporizador is not None:
+            self._temporizador[1].cancel()
+            self._temporizador = None
 
     def _preparar_evento(self, evento: str) -> dict[str, Any] | None:
         plazo = self._proximo_plazo()

@@ -311,3 +311,26 @@ async def test_el_plazo_sobrevive_al_reinicio_del_worker(entorno, sessions, pers
         )
     assert acciones[:4] == ["crear", "asignar", "postergar", "reactivar"]
     assert (await _fila(sessions, pendiente_id))[0].estado == "ASIGNADO"
+
+
+async def _temporizadores(entorno, pendiente_id: int) -> tuple[int, int]:
+    """(timers started, timers cancelled) in the pendiente's history."""
+    historia = await entorno.client.get_workflow_handle(workflow_id(pendiente_id)).fetch_history()
+    tipos = [e.WhichOneof("attributes") for e in historia.events]
+    return tipos.count("timer_started_event_attributes"), tipos.count("timer_canceled_event_attributes")
+
+
+async def test_pausar_y_continuar_no_rearman_el_plazo_que_no_mueven(
+    entorno, comandos, worker, sessions, personas
+):
+    pendiente_id, vencido_ya = await _para_manana_a_mediodia(entorno, comandos, sessions, personas)
+    await _trabajar(comandos, personas, pendiente_id, Accion.COMENZAR)
+    antes = await _temporizadores(entorno, pendiente_id)
+    # Ten changes that leave the day's end where it is: the running timer stays, none is added.
+    for _ in range(5):
+        await _trabajar(comandos, personas, pendiente_id, Accion.PAUSAR, Accion.CONTINUAR)
+    assert await _temporizadores(entorno, pendiente_id) == antes
+    # And that timer still fires when the day is over.
+    await _dormir_hasta(entorno, vencido_ya)
+    fila, ultima = await _fila(sessions, pendiente_id)
+    assert fila.vencido is True and (ultima.accion, ultima.actor_nombre) == ("vencer", "sistema")

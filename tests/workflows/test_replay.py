@@ -85,7 +85,7 @@ async def test_historia_de_esta_version_se_reproduce(app, sessions, temporal_env
     if os.environ.get("GRABAR_HISTORIAS"):
         HISTORIAS.mkdir(exist_ok=True)
         # A new file per recorded behaviour: the older ones keep proving that running pendientes replay.
-        destino = HISTORIAS / "ciclo_completo_busqueda_solo_cambios.json"
+        destino = HISTORIAS / "ciclo_completo_temporizador_estable.json"
         destino.write_text(json.dumps(json.loads(historia.to_json()), indent=1))
 
 
