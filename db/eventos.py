@@ -15,13 +15,11 @@ from enum import Enum
 from typing import Any
 
 from pydantic.alias_generators import to_camel
-from sqlalchemy import Select, bindparam, func, insert, select, text
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models as m
-from db.lectura import DETALLES, hechos_sla
-from domain.edicion import CAMPOS_DETALLE
+from db.lectura import CAMPOS_VISTA_DETALLE, UN_PENDIENTE, hechos_sla
 from domain.enums import TipoPendiente
 from domain.eventos import POR_CAMBIO, Formato, TipoEvento
 from domain.persat import cuerpo_persat
@@ -38,7 +36,6 @@ CANAL_PENDIENTES = "pendientes"
 
 # The type-detail values a detail view shows (every type's, null where a type has none), as the API's
 # DetalleResponse: each type's own fields and the VLAN; the PPPoE user as `ppoe`; never the password.
-_CAMPOS_DETALLE = sorted(set().union(*CAMPOS_DETALLE.values()) | {"vlan"})
 
 SISTEMA = {"usuarioId": None, "empleadoId": None, "nombre": "sistema"}
 
@@ -118,52 +115,6 @@ def _nombre(empleado: m.Empleado | None) -> str | None:
 # --- Views -----------------------------------------------------------------------------------------
 
 
-def _consulta_vista() -> Select:
-    """The one statement behind a pendiente's view: its row, the names around it, its type detail (one
-    outer join per type: only the pendiente's own matches) and its live labels. Built once; a change's
-    transaction runs it with the pendiente's id (db/eventos is on every change's path)."""
-    p, cliente = m.Pendiente.__table__, m.Cliente.__table__
-    registrador, tecnico = m.Empleado.__table__.alias("registrador"), m.Empleado.__table__.alias("tecnico")
-    columnas = [
-        *p.c,
-        cliente.c.nombre.label("cliente_nombre"),
-        cliente.c.codigo_cliente.label("cliente_codigo"),
-        cliente.c.telefono.label("cliente_telefono"),
-        registrador.c.nombre.label("registrador_nombre"),
-        registrador.c.apellido_paterno.label("registrador_apellido"),
-        tecnico.c.nombre.label("tecnico_nombre"),
-        tecnico.c.apellido_paterno.label("tecnico_apellido"),
-    ]
-    desde = p.join(cliente, cliente.c.id == p.c.cliente_id).join(
-        registrador, registrador.c.id == p.c.registrado_por
-    )
-    desde = desde.outerjoin(tecnico, tecnico.c.id == p.c.asignado_a)
-    for tipo, modelo in DETALLES.items():
-        tabla = modelo.__table__.alias(f"detalle_{tipo.value.lower()}")
-        desde = desde.outerjoin(tabla, tabla.c.pendiente_id == p.c.id)
-        columnas.append(tabla.c.pendiente_id.label(f"{tabla.name}__existe"))
-        propias = [c for c in (*_CAMPOS_DETALLE, "pppoe_usuario") if c in tabla.c]
-        columnas += [tabla.c[c].label(f"{tabla.name}__{c}") for c in propias]
-    e, pe = m.Etiqueta.__table__, m.PendienteEtiqueta.__table__
-    objeto = func.json_build_object("id", e.c.id, "nombre", e.c.nombre)
-    etiquetas = (
-        select(
-            func.coalesce(
-                func.json_agg(aggregate_order_by(objeto, func.lower(e.c.nombre), e.c.id)),
-                text("'[]'::json"),
-            )
-        )
-        .select_from(e.join(pe, pe.c.etiqueta_id == e.c.id))
-        .where(pe.c.pendiente_id == p.c.id, e.c.vigente.is_(True))
-        .scalar_subquery()
-    )
-    columnas.append(etiquetas.label("etiquetas_vivas"))
-    return select(*columnas).select_from(desde).where(p.c.id == bindparam("pendiente_id"))
-
-
-_VISTA = _consulta_vista()
-
-
 def _nombre_de(nombre: str | None, apellido: str | None) -> str | None:
     if nombre is None:
         return None
@@ -177,7 +128,7 @@ def _detalle_de_fila(fila: Any) -> dict[str, Any] | None:
     if valores[prefijo + "existe"] is None:
         return None
     vista: dict[str, Any] = {"id": fila.id, "pendienteId": fila.id, "tipo": _valor(fila.tipo)}
-    vista |= {to_camel(c): _valor(valores.get(prefijo + c)) for c in _CAMPOS_DETALLE}
+    vista |= {to_camel(c): _valor(valores.get(prefijo + c)) for c in CAMPOS_VISTA_DETALLE}
     vista["ppoe"] = valores.get(prefijo + "pppoe_usuario")
     return vista
 
@@ -186,7 +137,7 @@ async def vista_pendiente(session: AsyncSession, pendiente_id: int) -> dict[str,
     """The pendiente as `GET /api/pendientes/{id}` shows it to an administrator, with its `detalle`,
     its `etiquetas` and whether it was deleted (`eliminado`: the last view of a deleted one)."""
     await session.flush()  # a Core statement does not flush the session's pending objects by itself
-    p = (await session.execute(_VISTA, {"pendiente_id": pendiente_id})).first()
+    p = (await session.execute(UN_PENDIENTE, {"pendiente_id": pendiente_id})).first()
     if p is None:
         return None
     return {

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models as m
 from domain import sla
+from domain.edicion import CAMPOS_DETALLE
 from domain.enums import EstadoPendiente, TipoPendiente
 
 # The table of each type's detail; which fields each holds is domain.edicion's (tests/domain checks it).
@@ -81,3 +84,55 @@ def columnas_sla(reloj: sla.RelojSla | None, estado: EstadoPendiente) -> dict[st
 
 async def detalle_de(s: AsyncSession, fila: m.Pendiente) -> m.Base | None:
     return await s.get(DETALLES[TipoPendiente(fila.tipo)], fila.id)
+
+
+# The type-detail values a detail view shows (every type's, null where a type has none), as the API's
+# DetalleResponse: each type's own fields and the VLAN (the PPPoE user is read apart; never the password).
+CAMPOS_VISTA_DETALLE = sorted(set().union(*CAMPOS_DETALLE.values()) | {"vlan"})
+
+
+def _consulta_pendiente() -> Select:
+    """One pendiente as its views show it, in one statement: the row, the names around it, its type
+    detail (an outer join per type: only its own matches; columns `detalle_<tipo>__<campo>`) and its
+    live labels (`etiquetas_vivas`, by name). Plain columns: no ORM object is built for a read."""
+    p, cliente = m.Pendiente.__table__, m.Cliente.__table__
+    registrador, tecnico = m.Empleado.__table__.alias("registrador"), m.Empleado.__table__.alias("tecnico")
+    columnas = [
+        *p.c,
+        cliente.c.nombre.label("cliente_nombre"),
+        cliente.c.codigo_cliente.label("cliente_codigo"),
+        cliente.c.telefono.label("cliente_telefono"),
+        registrador.c.nombre.label("registrador_nombre"),
+        registrador.c.apellido_paterno.label("registrador_apellido"),
+        tecnico.c.nombre.label("tecnico_nombre"),
+        tecnico.c.apellido_paterno.label("tecnico_apellido"),
+    ]
+    desde = p.join(cliente, cliente.c.id == p.c.cliente_id).join(
+        registrador, registrador.c.id == p.c.registrado_por
+    )
+    desde = desde.outerjoin(tecnico, tecnico.c.id == p.c.asignado_a)
+    for tipo, modelo in DETALLES.items():
+        tabla = modelo.__table__.alias(f"detalle_{tipo.value.lower()}")
+        desde = desde.outerjoin(tabla, tabla.c.pendiente_id == p.c.id)
+        columnas.append(tabla.c.pendiente_id.label(f"{tabla.name}__existe"))
+        propias = [c for c in (*CAMPOS_VISTA_DETALLE, "pppoe_usuario") if c in tabla.c]
+        columnas += [tabla.c[c].label(f"{tabla.name}__{c}") for c in propias]
+    e, pe = m.Etiqueta.__table__, m.PendienteEtiqueta.__table__
+    objeto = func.json_build_object("id", e.c.id, "nombre", e.c.nombre)
+    etiquetas = (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(objeto, func.lower(e.c.nombre), e.c.id)),
+                text("'[]'::json"),
+            )
+        )
+        .select_from(e.join(pe, pe.c.etiqueta_id == e.c.id))
+        .where(pe.c.pendiente_id == p.c.id, e.c.vigente.is_(True))
+        .scalar_subquery()
+    )
+    columnas.append(etiquetas.label("etiquetas_vivas"))
+    return select(*columnas).select_from(desde).where(p.c.id == bindparam("pendiente_id"))
+
+
+# Built once: it is on every change's path (the event's payload) and every single read.
+UN_PENDIENTE = _consulta_pendiente()

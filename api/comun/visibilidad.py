@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.comun.deps import UsuarioActual
@@ -82,9 +82,29 @@ async def pendiente_visible(
     feature hanging from a pendiente (notas, pagos, productos, historial, tiempos) starts with. `campo`:
     the body field that named the id (`pendienteId`), so the 404 points at it."""
     fila = await session.get(m.Pendiente, pendiente_id, populate_existing=True)
+    _exigir_vigente_y_visible(fila, pendiente_id, usuario, campo)
+    return fila
+
+
+def _exigir_vigente_y_visible(
+    fila: Any, pendiente_id: int, usuario: UsuarioActual, campo: str | None
+) -> None:
     if fila is None or not fila.vigente:
         datos = {"campo": campo, "id": pendiente_id} if campo else {"id": pendiente_id}
         raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", datos)
     enlaces = vinculos(usuario, registrado_por=fila.registrado_por, asignado_a=fila.asignado_a)
     exigir(usuario, Recurso.PENDIENTE, enlaces)
-    return fila
+
+
+# Only what the pendiente rule reads, as plain columns: the check before an action builds no ORM object.
+_VINCULOS_PENDIENTE = select(
+    m.Pendiente.__table__.c.vigente,
+    m.Pendiente.__table__.c.registrado_por,
+    m.Pendiente.__table__.c.asignado_a,
+).where(m.Pendiente.__table__.c.id == bindparam("pendiente_id"))
+
+
+async def exigir_pendiente_visible(session: AsyncSession, pendiente_id: int, usuario: UsuarioActual) -> None:
+    """`pendiente_visible`'s 404 / 403 without loading the row (an action reads it again afterwards)."""
+    fila = (await session.execute(_VINCULOS_PENDIENTE, {"pendiente_id": pendiente_id})).first()
+    _exigir_vigente_y_visible(fila, pendiente_id, usuario, None)

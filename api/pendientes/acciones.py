@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.comun.deps import UsuarioActual
 from api.comun.http import version_esperada
-from api.comun.visibilidad import pendiente_visible
+from api.comun.visibilidad import exigir_pendiente_visible, pendiente_visible
 from api.pendientes.comandos import Comandos
 from api.pendientes.esquemas import AccionesResponse, AccionRequest, PendienteResponse
 from api.pendientes.servicio import estado_actual, leer_pendiente
@@ -74,7 +74,7 @@ async def accionar(
         etiquetas=etiquetas,
     )
     try:
-        await pendiente_visible(session, pendiente_id, usuario)
+        await exigir_pendiente_visible(session, pendiente_id, usuario)
     except SinPermiso:
         # A retry of a change this user already made is answered like the first time, even if the
         # change took the pendiente out of their sight (a technician who released it). Looked up only

@@ -111,13 +111,19 @@ class Comandos:
 
     async def reservar_id(self, usuario_id: int | None, clave: str | None, request_hash: str) -> int:
         """The pendiente id for this request: a new one, or the one already bound to the key."""
+        return (await self._reservar(usuario_id, clave, request_hash))[0]
+
+    async def _reservar(
+        self, usuario_id: int | None, clave: str | None, request_hash: str
+    ) -> tuple[int, bool]:
+        """(the id, whether an earlier request reserved it): only then may its row exist already."""
         con_clave = bool(clave) and usuario_id is not None
         async with self._sessions.begin() as s:
             if con_clave and (previo := await self._id_de_clave(s, usuario_id, clave, request_hash)):
-                return previo
+                return previo, True
             nuevo = await s.scalar(text("SELECT nextval(pg_get_serial_sequence('pendientes', 'id'))"))
             if not con_clave:
-                return nuevo
+                return nuevo, False
             guardado = await s.scalar(
                 insert(m.IdempotencyKey)
                 .values(
@@ -131,10 +137,10 @@ class Comandos:
                 .returning(m.IdempotencyKey.recurso_id)
             )
         if guardado is not None:
-            return guardado
+            return guardado, False
         # Another request with the same key won the race: use its id.
         async with self._sessions.begin() as s:
-            return await self._id_de_clave(s, usuario_id, clave, request_hash)
+            return await self._id_de_clave(s, usuario_id, clave, request_hash), True
 
     async def _id_de_clave(
         self, s: AsyncSession, usuario_id: int, clave: str, request_hash: str
@@ -152,10 +158,11 @@ class Comandos:
         self, datos: DatosPendiente, actor: ActorMsg, clave: str | None = None, request_hash: str = ""
     ) -> int:
         request_hash = request_hash or huella(datos.model_dump(mode="json"))
-        pendiente_id = await self.reservar_id(actor.usuario_id, clave, request_hash)
-        async with self._sessions() as s:
-            if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
-                return pendiente_id
+        pendiente_id, reservado_antes = await self._reservar(actor.usuario_id, clave, request_hash)
+        if reservado_antes:
+            async with self._sessions() as s:
+                if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
+                    return pendiente_id
         inicio = await self.inicio(pendiente_id, datos, actor)
         await iniciar_pendiente(self._client, self._task_queue, inicio, self._timeout)
         return pendiente_id

@@ -25,7 +25,7 @@ from api.pendientes.esquemas import (
 )
 from contrato.mensajes import EstadoVivo
 from db import models as m
-from db.lectura import detalle_de, hechos_sla, hechos_vivos
+from db.lectura import UN_PENDIENTE, detalle_de, hechos_sla, hechos_vivos
 from domain.enums import EstadoPendiente, EstadoSla, PrioridadPendiente
 from domain.errores import DatosInvalidos, NoEncontrado
 from domain.etiquetas import ModoEtiquetas
@@ -210,13 +210,13 @@ def _respuesta(fila: Any) -> PendienteResponse:
 async def leer_pendiente(
     session: AsyncSession, pendiente_id: int, usuario: UsuarioActual
 ) -> PendienteResponse:
-    consulta = _consulta_pendientes().where(m.Pendiente.id == pendiente_id)
-    encontrado = (await session.execute(consulta)).first()
-    if encontrado is None:
+    # One statement, plain columns (the view every event payload is built from, db/lectura).
+    fila = (await session.execute(UN_PENDIENTE, {"pendiente_id": pendiente_id})).first()
+    if fila is None or not fila.vigente:
         raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
-    exigir(usuario, Recurso.PENDIENTE, _vinculos(usuario, encontrado[0]))
-    etiquetas = await etiquetas_de(session, [pendiente_id])
-    return _respuesta(encontrado).model_copy(update={"etiquetas": etiquetas.get(pendiente_id, [])})
+    exigir(usuario, Recurso.PENDIENTE, _vinculos(usuario, fila))
+    etiquetas = [EtiquetaBreve(**e) for e in fila.etiquetas_vivas]
+    return _respuesta_de_fila(fila).model_copy(update={"etiquetas": etiquetas})
 
 
 # -- The list ---------------------------------------------------------------------------------------
