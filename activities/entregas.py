@@ -116,21 +116,27 @@ class Repartidor:
     async def repartir_lote(self) -> Reparto:
         async with self._sessions() as s, s.begin():
             await s.execute(select(func.pg_advisory_xact_lock(CERROJO_REPARTO)))
-            consulta = (
-                select(m.Evento)
-                .where(m.Evento.despachado_en.is_(None))
-                .order_by(m.Evento.numero)
-                .limit(LOTE)
-                .with_for_update(skip_locked=True)
-            )
-            eventos = list(await s.scalars(consulta))
-            if not eventos:
-                return Reparto()
             webhooks = list(
                 await s.scalars(
                     select(m.Webhook).where(m.Webhook.vigente.is_(True), m.Webhook.activo.is_(True))
                 )
             )
+            # Plain columns; the payload only when a subscription filters on it (the outbox grows by
+            # one row per change, and most relays have nothing to read in it).
+            e = m.Evento.__table__.c
+            columnas = [e.numero, e.tipo, e.pendiente_id, e.cliente_id]
+            if any(w.filtro_tipos is not None or w.filtro_lugares is not None for w in webhooks):
+                columnas.append(e.datos)
+            consulta = (
+                select(*columnas)
+                .where(e.despachado_en.is_(None))
+                .order_by(e.numero)
+                .limit(LOTE)
+                .with_for_update(skip_locked=True)
+            )
+            eventos = (await s.execute(consulta)).all()
+            if not eventos:
+                return Reparto()
             filas = [
                 {"webhook_id": w.id, "evento_numero": e.numero, "clave": clave_de(e)}
                 for e in eventos

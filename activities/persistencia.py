@@ -160,7 +160,8 @@ async def _etiquetas_de(s: AsyncSession, pendiente_id: int) -> dict[int, str]:
 
 # The statements on every change's path, built once (building them is a good part of their cost).
 _PENDIENTES = m.Pendiente.__table__
-_BLOQUEAR = select(_PENDIENTES).where(_PENDIENTES.c.id == bindparam("pendiente_id")).with_for_update()
+_LEER = select(_PENDIENTES).where(_PENDIENTES.c.id == bindparam("pendiente_id"))
+_BLOQUEAR = _LEER.with_for_update()
 _HUELLA_DE_CAMBIO = select(m.Historial.__table__.c.huella).where(
     m.Historial.__table__.c.pendiente_id == bindparam("pendiente_id"),
     m.Historial.__table__.c.cambio_id == bindparam("cambio_id"),
@@ -231,17 +232,18 @@ class PersistenciaActivities:
         if datos.detalle is not None:
             modelo = DETALLES[datos.tipo]
             await s.execute(insert(modelo).values(pendiente_id=inicio.pendiente_id, **datos.detalle))
-        s.add(
-            m.Historial(
-                pendiente_id=inicio.pendiente_id,
-                empleado_id=inicio.actor.empleado_id,
-                actor_nombre=inicio.actor.nombre,
-                accion="crear",
-                estado="REGISTRADO",
-                estado_tecnico="OK",
-                detalles="pendiente registrado",
-                seq=0,
-            )
+        await s.execute(
+            _INSERTAR_HISTORIAL,
+            {
+                "pendiente_id": inicio.pendiente_id,
+                "empleado_id": inicio.actor.empleado_id,
+                "actor_nombre": inicio.actor.nombre,
+                "accion": "crear",
+                "estado": "REGISTRADO",
+                "estado_tecnico": "OK",
+                "detalles": "pendiente registrado",
+                "seq": 0,
+            },
         )
 
     @activity.defn(name=nombres.APLICAR_CAMBIO)
@@ -486,7 +488,7 @@ class PersistenciaActivities:
         return f"usuario PPPoE {cambio.pppoe_usuario}"
 
     async def _leer(self, s: AsyncSession, pendiente_id: int) -> EstadoVivo:
-        fila = await s.get(m.Pendiente, pendiente_id)
+        fila = (await s.execute(_LEER, {"pendiente_id": pendiente_id})).first()
         return estado_vivo(fila, await detalle_de(s, fila))
 
     async def _guardar_etiquetas(
