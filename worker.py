@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.runtime import Runtime
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 import workflows
 from activities.entregas import Entregador, Repartidor
@@ -41,6 +42,7 @@ def build_worker(
     task_queue: str,
     flujo: ConfigFlujo | None = None,
     settings: Settings | None = None,
+    sandbox: bool = True,
     **opciones,
 ) -> Worker:
     """The worker with everything registered; `opciones` go to temporalio's Worker (tests tune caching).
@@ -73,6 +75,7 @@ def build_worker(
             repetitivos.crear_ocurrencia,
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
+        workflow_runner=SandboxedWorkflowRunner() if sandbox else UnsandboxedWorkflowRunner(),
         interceptors=[ContextoLogs(), *opciones.pop("interceptors", [])],
         **opciones,
     )
@@ -101,12 +104,15 @@ def compilar_flujos() -> None:
 
 
 async def main(settings: Settings) -> None:
-    compilar_flujos()
+    if settings.worker_sandbox:
+        compilar_flujos()
     # No pre-ping: activities retry a statement that fails on a dead connection.
     engine = make_engine(settings.database_url, pre_ping=False)
     client = await connect(settings, runtime=runtime(settings))
     flujo = config_flujo(settings)
-    worker = build_worker(client, make_session_factory(engine), settings.temporal_task_queue, flujo, settings)
+    sesiones = make_session_factory(engine)
+    cola = settings.temporal_task_queue
+    worker = build_worker(client, sesiones, cola, flujo, settings, sandbox=settings.worker_sandbox)
     await asegurar_reconciliador(client, settings.temporal_task_queue, settings.reconciliador_minutos)
     await asegurar_repartidor(client, settings.temporal_task_queue)
     parar = asyncio.Event()

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     # Ops signals (README "Metrics and logs"). The API's /metrics answers a user with ADMINISTRAR or this
     # static bearer token (for Prometheus: it does not expire); unset, only the administrators' tokens.
     metrics_token: SecretStr | None = None
+    # Run the workflows in temporalio's sandbox. Off in the worker process: it costs a third of the
+    # workflow code's CPU and 90 KiB per cached workflow (README "Performance"). The tests run every
+    # workflow in it (build_worker's default, the replayer's), so a non-deterministic call fails there.
+    worker_sandbox: bool = False
     # host:port of the worker's Prometheus endpoint (the Temporal SDK's metrics); empty: no endpoint.
     worker_metrics_address: str = "127.0.0.1:9464"
     # `json` (one object a line) or `texto` (readable). Unset: json in production, texto elsewhere.

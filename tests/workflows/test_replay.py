@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from contrato.mensajes import DatosPendiente, OrdenAccion
 from db import models as m
@@ -32,8 +33,12 @@ HISTORIAS = Path(__file__).parent / "historias"
 LIMA = ZoneInfo("America/Lima")
 
 
-def replayer() -> Replayer:
-    return Replayer(workflows=[PendienteWorkflow], data_converter=pydantic_data_converter)
+def replayer(sandbox: bool = True) -> Replayer:
+    # The worker process runs unsandboxed (Settings.worker_sandbox); the tests' workers run in the sandbox.
+    runner = SandboxedWorkflowRunner() if sandbox else UnsandboxedWorkflowRunner()
+    return Replayer(
+        workflows=[PendienteWorkflow], data_converter=pydantic_data_converter, workflow_runner=runner
+    )
 
 
 async def _ciclo_completo(app, sessions) -> int:
@@ -89,10 +94,11 @@ async def test_historia_de_esta_version_se_reproduce(app, sessions, temporal_env
         destino.write_text(json.dumps(json.loads(historia.to_json()), indent=1))
 
 
+@pytest.mark.parametrize("sandbox", [True, False], ids=["sandbox", "sin-sandbox"])
 @pytest.mark.parametrize("archivo", sorted(HISTORIAS.glob("*.json")), ids=lambda p: p.stem)
-async def test_historias_grabadas_se_reproducen(archivo: Path):
+async def test_historias_grabadas_se_reproducen(archivo: Path, sandbox: bool):
     historia = WorkflowHistory.from_json(archivo.stem, archivo.read_text())
-    await replayer().replay_workflow(historia)
+    await replayer(sandbox).replay_workflow(historia)
 
 
 def test_hay_historias_grabadas():
