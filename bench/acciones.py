@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -86,6 +87,72 @@ class Medida:
     p50: float
     p99: float
     fallos: int
+    cuantas: int = 0
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ms(pid: int) -> float:
+    """CPU (user + system) a process has used, in ms; 0 once it is gone."""
+    try:
+        campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(campos[11]) + int(campos[12])) * 1000 / TICKS
+
+
+def _hijos(padre: int) -> list[int]:
+    """The direct children of `padre` (Postgres's backends are the postmaster's)."""
+    hijos = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                estado = (proc / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{padre}\n" in estado:
+                hijos.append(int(proc.name))
+    return hijos
+
+
+def _pid_de(texto: str) -> int | None:
+    """The process whose command line holds `texto` (the baseline worker names the stack's Temporal)."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                linea = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if texto in linea and "bench.base" in linea:
+                return int(proc.name)
+    return None
+
+
+class Cpu:
+    """CPU used by each part of the stack between two readings: every process by name, Postgres with
+    its backends (they come and go: each is read at both ends, a new one counts from zero)."""
+
+    def __init__(self, partes: dict[str, int | None], postmaster: int) -> None:
+        self._partes = {nombre: pid for nombre, pid in partes.items() if pid is not None}
+        self._postmaster = postmaster
+
+    def _leer(self) -> dict[str, dict[int, float]]:
+        lectura = {nombre: {pid: _cpu_ms(pid)} for nombre, pid in self._partes.items()}
+        postgres = [self._postmaster, *_hijos(self._postmaster)]
+        lectura["postgres"] = {pid: _cpu_ms(pid) for pid in postgres}
+        return lectura
+
+    def empezar(self) -> None:
+        self._antes = self._leer()
+
+    def gastado(self) -> dict[str, float]:
+        despues = self._leer()
+        gasto = {}
+        for nombre, pids in despues.items():
+            antes = self._antes.get(nombre, {})
+            gasto[nombre] = sum(ms - antes.get(pid, 0.0) for pid, ms in pids.items())
+        return gasto
 
 
 async def _serie(accionar: Accionar, objetivo: int, veces: int, latencias: list[float]) -> int:
@@ -107,7 +174,8 @@ async def medir(accionar: Accionar, objetivos: list[int], total: int) -> Medida:
     inicio = time.perf_counter()
     fallos = await asyncio.gather(*(_serie(accionar, o, veces, latencias) for o in objetivos))
     transcurrido = time.perf_counter() - inicio
-    return Medida(len(latencias) / transcurrido, _p(latencias, 50), _p(latencias, 99), sum(fallos))
+    por_segundo = len(latencias) / transcurrido
+    return Medida(por_segundo, _p(latencias, 50), _p(latencias, 99), sum(fallos), len(latencias))
 
 
 def filas_accion(nombre: str, producto: Medida, minimo: Medida) -> list[Fila]:
@@ -203,13 +271,25 @@ class Banco:
         for accionar, objetivos in ((self.por_http, self.pendientes), (self.por_motor, self.pendientes)):
             await medir(accionar, objetivos[:1], 10)  # warm-up
         await medir(self.por_base, indices[:1], 10)
+        cpu = self.cpu()
         for n in LLAMADORES:
+            cpu.empezar()
             http = await medir(self.por_http, self.pendientes[:n], total)
+            gasto_http = cpu.gastado()
             motor = await medir(self.por_motor, self.pendientes[:n], total)
+            cpu.empezar()
             minimo = await medir(self.por_base, indices[:n], total)
+            gasto_base = cpu.gastado()
             filas += filas_accion(f"action, {n} caller{'s' if n > 1 else ''}", http, minimo)
             filas += filas_accion(f"↳ engine path alone, {n}", motor, minimo)[:1]
+            if n == max(LLAMADORES):
+                filas.append(fila_cpu(n, gasto_http, http, gasto_base, minimo))
         return filas
+
+    def cpu(self) -> Cpu:
+        partes = {nombre: self.pila.pid(nombre) for nombre in ("api", "worker", "temporal")}
+        partes["baseline worker"] = _pid_de(self.pila.temporal)
+        return Cpu(partes, self.pila.pid("postgres"))
 
     async def creaciones(self, total: int, clientes: int) -> tuple[list[Fila], list[int]]:
         cola: asyncio.Queue[int] = asyncio.Queue()
@@ -337,6 +417,26 @@ class Banco:
                 return distintos, len(filas), visibles
             await asyncio.sleep(0.5)
         raise AssertionError("unreachable")
+
+
+def fila_cpu(
+    n: int, producto: dict[str, float], hechas: Medida, base: dict[str, float], minimo: Medida
+) -> Fila:
+    """CPU per action of each part: where the product spends what the baseline does not."""
+
+    def por_accion(gasto: dict[str, float], partes: tuple[str, ...], medida: Medida) -> tuple[float, str]:
+        cada = [gasto.get(p, 0.0) / max(medida.cuantas, 1) for p in partes]
+        return sum(cada), " + ".join(f"{c:.1f}" for c in cada)
+
+    total_p, partes_p = por_accion(producto, ("api", "worker", "temporal", "postgres"), hechas)
+    total_b, partes_b = por_accion(base, ("baseline worker", "temporal", "postgres"), minimo)
+    return Fila(
+        f"CPU ms per action at {n} callers: product api + worker + temporal + postgres; "
+        "baseline worker + temporal + postgres",
+        f"{total_p:.1f} ({partes_p})",
+        f"{total_b:.1f} ({partes_b})",
+        total_b / total_p if total_p else None,
+    )
 
 
 @contextmanager
