@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, text
+from sqlalchemy import exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import (
@@ -53,6 +53,7 @@ from infra.seguridad import firmar
 from infra.temporal import config_flujo, workflow_id
 
 CREAR = "crear_pendiente"
+_NUEVO_ID = func.nextval(func.pg_get_serial_sequence("pendientes", "id"))
 # Prefix of the key the server gives a change sent without Idempotency-Key (answered on a 503).
 CLAVE_AUTOMATICA = "auto-"
 
@@ -116,14 +117,12 @@ class Comandos:
     async def _reservar(
         self, usuario_id: int | None, clave: str | None, request_hash: str
     ) -> tuple[int, bool]:
-        """(the id, whether an earlier request reserved it): only then may its row exist already."""
-        con_clave = bool(clave) and usuario_id is not None
+        """(the id, whether an earlier request reserved it): only then may its row exist already.
+        With a key, one statement binds it to a new id unless it is bound already (then a sequence value
+        is skipped: ids may have gaps, never duplicates)."""
         async with self._sessions.begin() as s:
-            if con_clave and (previo := await self._id_de_clave(s, usuario_id, clave, request_hash)):
-                return previo, True
-            nuevo = await s.scalar(text("SELECT nextval(pg_get_serial_sequence('pendientes', 'id'))"))
-            if not con_clave:
-                return nuevo, False
+            if not (clave and usuario_id is not None):
+                return await s.scalar(select(_NUEVO_ID)), False
             guardado = await s.scalar(
                 insert(m.IdempotencyKey)
                 .values(
@@ -131,14 +130,14 @@ class Comandos:
                     clave=clave,
                     operacion=CREAR,
                     request_hash=request_hash,
-                    recurso_id=nuevo,
+                    recurso_id=_NUEVO_ID,
                 )
                 .on_conflict_do_nothing()
                 .returning(m.IdempotencyKey.recurso_id)
             )
         if guardado is not None:
             return guardado, False
-        # Another request with the same key won the race: use its id.
+        # The key was bound before (a retry, or a concurrent request with it): its id, if for this body.
         async with self._sessions.begin() as s:
             return await self._id_de_clave(s, usuario_id, clave, request_hash), True
 
