@@ -14,6 +14,7 @@ from sqlalchemy import (
     BooleanClauseList,
     ColumnElement,
     Select,
+    Subquery,
     and_,
     any_,
     case,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import operators
@@ -128,9 +130,19 @@ def _consulta_pendientes() -> Select:
     )
 
 
-def _filas_de_pagina(ids: list[int]) -> Select:
-    """The rows of a page as plain columns: a list only reads them, so no ORM objects are built."""
+def _filas_de_pagina(pagina: Subquery, *orden: Any) -> Select:
+    """The rows of a page (`pagina`: their ids) in `orden`, as plain columns (a list only reads them, so
+    no ORM objects are built), with the names and the live labels: one statement for the whole page."""
     P, C, R, T = m.Pendiente, m.Cliente, _registrador, _tecnico
+    PE, E = m.PendienteEtiqueta, m.Etiqueta
+    par = func.json_build_array(E.id, E.nombre)
+    etiquetas = (
+        select(func.json_agg(aggregate_order_by(par, func.lower(E.nombre), E.id)))
+        .select_from(PE)
+        .join(E, E.id == PE.etiqueta_id)
+        .where(PE.pendiente_id == P.id, E.vigente.is_(True))
+        .scalar_subquery()
+    )
     return (
         select(
             P.__table__,
@@ -141,11 +153,13 @@ def _filas_de_pagina(ids: list[int]) -> Select:
             R.apellido_paterno.label("registrador_apellido"),
             T.nombre.label("tecnico_nombre"),
             T.apellido_paterno.label("tecnico_apellido"),
+            etiquetas.label("etiquetas"),
         )
+        .join(pagina, pagina.c.id == P.id)
         .join(C, C.id == P.cliente_id)
         .join(R, R.id == P.registrado_por)
         .outerjoin(T, T.id == P.asignado_a)
-        .where(P.id.in_(ids))
+        .order_by(*orden)
     )
 
 
@@ -161,7 +175,9 @@ def _respuesta_de_fila(fila: Any) -> PendienteResponse:
     tecnico = None
     if fila.tecnico_nombre is not None:
         tecnico = SimpleNamespace(nombre=fila.tecnico_nombre, apellido_paterno=fila.tecnico_apellido)
-    return _respuesta((fila, cliente, registrador, tecnico))
+    respuesta = _respuesta((fila, cliente, registrador, tecnico))
+    respuesta.etiquetas = [EtiquetaBreve(id=i, nombre=n) for i, n in fila.etiquetas or ()]
+    return respuesta
 
 
 async def etiquetas_de(session: AsyncSession, pendiente_ids: list[int]) -> dict[int, list[EtiquetaBreve]]:
@@ -400,23 +416,14 @@ async def listar_pendientes(
             # OFFSET 0 keeps the range a subquery Postgres cannot flatten into the ordered walk.
             rango = elegidos.add_columns(P.fecha_creacion).offset(0).subquery()
             ids = select(rango.c.id).order_by(rango.c.fecha_creacion.desc(), rango.c.id.desc())
-    en_orden = list(await session.scalars(ids.limit(pagina.size).offset(desde)))
-    if total is None and (0 < len(en_orden) < pagina.size or (desde == 0 and not en_orden)):
-        total = desde + len(en_orden)  # the last page: no need to count
+    pedida = ids.limit(pagina.size).offset(desde).subquery("pagina")
+    # The same order again over the page's rows (a tie goes by id, so it is the same order).
+    filas = (await session.execute(_filas_de_pagina(pedida, criterio, P.id.desc()))).all()
+    if total is None and (0 < len(filas) < pagina.size or (desde == 0 and not filas)):
+        total = desde + len(filas)  # the last page: no need to count
     elif total is None:
         total = await session.scalar(_conteo(donde, visible)) or 0
-    return pagina_de(await _contenido(session, en_orden), total, pagina)
-
-
-async def _contenido(session: AsyncSession, en_orden: list[int]) -> list[PendienteResponse]:
-    """The responses of these ids in this order: names and labels read for these rows only."""
-    filas = await session.execute(_filas_de_pagina(en_orden)) if en_orden else []
-    por_id = {fila.id: _respuesta_de_fila(fila) for fila in filas}
-    contenido = [por_id[i] for i in en_orden]
-    etiquetas = await etiquetas_de(session, en_orden)
-    for p in contenido:
-        p.etiquetas = etiquetas.get(p.id, [])
-    return contenido
+    return pagina_de([_respuesta_de_fila(f) for f in filas], total, pagina)
 
 
 async def cambio_por_clave(session: AsyncSession, pendiente_id: int, cambio_id: str) -> m.Historial | None:
@@ -454,8 +461,8 @@ async def por_estado(
         for estado in EstadoPendiente
     ]
     elegidas = union_all(*cada_columna).subquery()
-    ids = list(await session.scalars(select(elegidas.c.id).order_by(*urgencia(elegidas.c))))
+    filas = await session.execute(_filas_de_pagina(elegidas, *urgencia(P)))
     columnas: dict[EstadoPendiente, list[PendienteResponse]] = {e: [] for e in EstadoPendiente}
-    for p in await _contenido(session, ids):
-        columnas[p.estado].append(p)
+    for fila in filas:
+        columnas[fila.estado].append(_respuesta_de_fila(fila))
     return columnas, {EstadoPendiente(e): n for e, n in conteos.all()}
