@@ -375,7 +375,8 @@ def _partes(visible: ColumnElement[bool]) -> list[ColumnElement[bool]]:
     if not (isinstance(visible, BooleanClauseList) and visible.operator is operators.or_):
         return [visible]
     anteriores = list(visible.clauses)
-    # IS NOT TRUE, not NOT: a NULL asignado_a is "not this technician", not unknown.
+    # IS NOT TRUE, not NOT: on a NULL column (asignado_a) a condition is unknown, and NOT unknown
+    # would drop the row from every part.
     return [and_(c, *(a.is_not(true()) for a in anteriores[:i])) for i, c in enumerate(anteriores)]
 
 
@@ -395,8 +396,9 @@ async def listar_pendientes(
     session: AsyncSession, filtro: FiltroPendienteRequest, pagina: ParametrosPagina, usuario: UsuarioActual
 ) -> Pagina[PendienteResponse]:
     """One page of the live pendientes the caller may see that match `filtro`. Filtered, paged and
-    counted on the pendientes alone (their indexes, revisions 0009 and 0010); the names are joined for
-    the page's rows only. Ties go by id, newest first, so a row never jumps between pages."""
+    counted on the pendientes alone (their indexes, revisions 0009 and 0010); the names and labels are
+    joined for the page's rows only, in the same statement. Ties go by id, newest first, so a row never
+    jumps between pages."""
     P = m.Pendiente
     # `vigente`, not `vigente IS true`: only the former lets Postgres use the partial indexes.
     donde = [P.vigente, *condiciones_filtro(filtro)]
