@@ -10,7 +10,10 @@ for every list of the board,
   http   GET /api/pendientes?...: token check, user reload, count, page, labels, JSON
   sql    the SQL statements that same list runs (captured from the service, replayed with psycopg)
 prints p50 / p95 of both and their ratio (sql / http: 1.0 means HTTP adds nothing), and each plan's
-node types, flagging a sequential scan on pendientes. Figures, not assertions.
+node types, flagging a sequential scan on pendientes. The board's columns are measured too: GET /tablero
+(the HTML page) against the SQL of `por_estado`. Figures, not assertions.
+
+`filas(args)` gives the same figures as rows of `python -m bench`'s table (bench/__main__.py).
 """
 
 from __future__ import annotations
