@@ -10,7 +10,10 @@ for every list of the board,
   http   GET /api/pendientes?...: token check, user reload, count, page, labels, JSON
   sql    the SQL statements that same list runs (captured from the service, replayed with psycopg)
 prints p50 / p95 of both and their ratio (sql / http: 1.0 means HTTP adds nothing), and each plan's
-node types, flagging a sequential scan on pendientes. Figures, not assertions.
+node types, flagging a sequential scan on pendientes. The board's columns are measured too: GET /tablero
+(the HTML page) against the SQL of `por_estado`. Figures, not assertions.
+
+`filas(args)` gives the same figures as rows of `python -m bench`'s table (bench/__main__.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -34,6 +38,7 @@ import httpx
 import psycopg
 from sqlalchemy import event
 
+from api.tablero.sesion import COOKIE_SESION
 from infra.local import esperar_puerto, iniciar_postgres, url_de_base
 from ops.demo import PASSWORD_DEMO
 
@@ -257,6 +262,10 @@ class Caso:
     nombre: str
     quien: str  # dni
     params: dict[str, Any] = field(default_factory=dict)
+    ruta: str = "/api/pendientes"
+
+
+TABLERO = "/tablero"
 
 
 def _casos() -> list[Caso]:
@@ -274,6 +283,8 @@ def _casos() -> list[Caso]:
         Caso("text: a client's name", COORDINADORA, {"texto": "Apaza Huanca"}),
         Caso("text: a street", COORDINADORA, {"texto": "jr. kennedy 31"}),
         Caso("estadoSla=INCUMPLIDO", COORDINADORA, {"estadoSla": "INCUMPLIDO", "estados": ["ASIGNADO"]}),
+        Caso("board columns (/tablero)", COORDINADORA, ruta=TABLERO),
+        Caso("technician's board", TECNICO, ruta=TABLERO),
     ]
 
 
@@ -286,11 +297,13 @@ def _consulta_http(params: dict[str, Any]) -> list[tuple[str, str]]:
 
 async def _sql_de(url: str, token: str, caso: Caso) -> list[tuple[str, Any]]:
     """The statements `GET /api/pendientes` runs for this list (the service itself, captured), minus the
-    caller's reload, which is the token check's and not the list's."""
+    caller's reload, which is the token check's and not the list's. For the board: its columns'
+    (`por_estado`), without the filter menus' lists."""
     from api.comun.deps import usuario_de_token
     from api.comun.paginacion import ParametrosPagina
     from api.pendientes.esquemas import FiltroPendienteRequest
-    from api.pendientes.servicio import listar_pendientes
+    from api.pendientes.servicio import listar_pendientes, por_estado
+    from api.tablero.rutas_tablero import POR_COLUMNA
     from db.engine import make_engine, make_session_factory
     from infra.config import Settings
 
@@ -300,9 +313,12 @@ async def _sql_de(url: str, token: str, caso: Caso) -> list[tuple[str, Any]]:
     async with make_session_factory(engine)() as session:
         usuario = await usuario_de_token(session, settings, token)
         event.listen(engine.sync_engine, "before_cursor_execute", lambda *a: capturadas.append((a[2], a[3])))
-        filtro = {k: v for k, v in caso.params.items() if k != "page"}
-        pagina = ParametrosPagina(caso.params.get("page", 0), 20, None)
-        await listar_pendientes(session, FiltroPendienteRequest.model_validate(filtro), pagina, usuario)
+        filtro = FiltroPendienteRequest.model_validate({k: v for k, v in caso.params.items() if k != "page"})
+        if caso.ruta == TABLERO:
+            await por_estado(session, filtro, usuario, POR_COLUMNA)
+        else:
+            pagina = ParametrosPagina(caso.params.get("page", 0), 20, None)
+            await listar_pendientes(session, filtro, pagina, usuario)
     await engine.dispose()
     return capturadas
 
@@ -343,17 +359,21 @@ def _sql(conn: psycopg.Connection, sentencias: list[tuple[str, Any]], veces: int
     return latencias
 
 
-def _http(
-    http: httpx.Client, token: str, caso: Caso, veces: int, ruta: str = "/api/pendientes"
-) -> tuple[list[float], int]:
+def _http(http: httpx.Client, token: str, caso: Caso, veces: int) -> tuple[list[float], int]:
+    """`veces` sequential requests (the board's with its session cookie, which holds the same token)."""
     latencias, total = [], 0
     cabeceras = {"Authorization": f"Bearer {token}"}
+    if caso.ruta == TABLERO:
+        cabeceras = {"Cookie": f"{COOKIE_SESION}={token}"}
     for _ in range(veces):
         inicio = time.perf_counter()
-        r = http.get(ruta, params=_consulta_http(caso.params), headers=cabeceras)
+        r = http.get(caso.ruta, params=_consulta_http(caso.params), headers=cabeceras)
         latencias.append((time.perf_counter() - inicio) * 1000)
         r.raise_for_status()
-        total = r.json()["data"].get("totalElements", 0)
+        if caso.ruta == TABLERO:
+            total = int(re.search(r'class="resumen">(\d+) pendientes', r.text).group(1))
+        elif caso.ruta == "/api/pendientes":
+            total = r.json()["data"].get("totalElements", 0)
     return latencias, total
 
 
@@ -387,7 +407,17 @@ def _api(url: str, puerto: int) -> Iterator[str]:
         proceso.wait(10)
 
 
-def main(args: argparse.Namespace) -> None:
+@dataclass
+class Medida:
+    caso: Caso
+    total: int
+    http: list[float]
+    sql: list[float]
+    plan: str
+
+
+def medir(args: argparse.Namespace) -> tuple[list[Medida], list[float]]:
+    """Every list (and the board) through HTTP and as raw SQL, and the floor of an authenticated read."""
     with _postgres(Path(args.datos)) as servidor:
         url = _preparar(servidor, args.filas)
         with _api(url, args.puerto) as api, httpx.Client(base_url=api, timeout=60) as http:
@@ -396,7 +426,7 @@ def main(args: argparse.Namespace) -> None:
                 r = http.post("/auth", json={"dni": dni, "password": PASSWORD_DEMO})
                 r.raise_for_status()
                 tokens[dni] = r.json()["data"]["token"]
-            filas = []
+            medidas = []
             with psycopg.connect(url) as conn:
                 for caso in _casos():
                     sentencias = asyncio.run(_sql_de(url, tokens[caso.quien], caso))
@@ -404,34 +434,58 @@ def main(args: argparse.Namespace) -> None:
                     _sql(conn, sentencias, 5)
                     lat_http, total = _http(http, tokens[caso.quien], caso, args.veces)
                     lat_sql = _sql(conn, sentencias, args.veces)
-                    filas.append((caso, total, lat_http, lat_sql, _plan(conn, sentencias)))
+                    medidas.append(Medida(caso, total, lat_http, lat_sql, _plan(conn, sentencias)))
             # The floor of any read: token check, user reload, envelope; no list at all.
-            caso = Caso("floor: GET /api/pendientes/filtros", COORDINADORA)
-            _http(http, tokens[COORDINADORA], caso, 5, "/api/pendientes/filtros")
-            piso, _ = _http(http, tokens[COORDINADORA], caso, args.veces, "/api/pendientes/filtros")
-    _tabla(args, filas, piso)
+            caso = Caso("floor: GET /api/pendientes/filtros", COORDINADORA, ruta="/api/pendientes/filtros")
+            _http(http, tokens[COORDINADORA], caso, 5)
+            piso, _ = _http(http, tokens[COORDINADORA], caso, args.veces)
+    return medidas, piso
 
 
-def _tabla(args: argparse.Namespace, filas: list, piso: list[float]) -> None:
-    print(f"\n{args.filas:,} pendientes, {args.veces} sequential requests each; nproc {os.cpu_count()}")
+def main(args: argparse.Namespace) -> None:
+    medidas, piso = medir(args)
+    _tabla(args, medidas, piso)
+
+
+def filas(args: argparse.Namespace) -> list[tuple[str, str, str, float | None]]:
+    """The reads as rows of `python -m bench`'s table: (figure, product = HTTP p50, baseline = the same
+    SQL's p50, baseline / product). Runs on that command's arguments: the options of this module that
+    it lacks take their defaults here (100,000 rows, 60 requests per list)."""
+    opciones = argparse.Namespace(**(vars(_parser().parse_args([])) | {"veces": 60} | vars(args)))
+    medidas, piso = medir(opciones)
+    escala = f"{opciones.filas // 1000}k" if opciones.filas < 1_000_000 else f"{opciones.filas // 1_000_000}M"
+    resultado: list[tuple[str, str, str, float | None]] = []
+    for md in medidas:
+        h50, s50 = _p(md.http, 50), _p(md.sql, 50)
+        figura = f"list {escala}: {md.caso.nombre} ({md.total:,} rows) p50 ms"
+        resultado.append((figura, f"{h50:.1f} (p95 {_p(md.http, 95):.1f})", f"{s50:.1f}", s50 / h50))
+    figura = f"list {escala}: floor, an authenticated read without SQL p50 ms"
+    resultado.append((figura, f"{_p(piso, 50):.1f} (p95 {_p(piso, 95):.1f})", "—", None))
+    return resultado
+
+
+def _tabla(args: argparse.Namespace, medidas: list[Medida], piso: list[float]) -> None:
+    carga = "/".join(f"{c:.1f}" for c in os.getloadavg())
+    cabecera = f"{args.filas:,} pendientes, {args.veces} sequential requests each"
+    print(f"\n{cabecera}; nproc {os.cpu_count()}; load average {carga}")
     print("\n| list | rows | http p50 ms | http p95 ms | sql p50 ms | sql p95 ms | sql / http (p50) | plan |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for caso, total, lat_http, lat_sql, plan in filas:
-        h50, s50 = _p(lat_http, 50), _p(lat_sql, 50)
+    for md in medidas:
+        h50, s50 = _p(md.http, 50), _p(md.sql, 50)
         print(
-            f"| {caso.nombre} | {total:,} | {h50:.1f} | {_p(lat_http, 95):.1f} | {s50:.1f} | "
-            f"{_p(lat_sql, 95):.1f} | {s50 / h50:.2f} | {plan} |"
+            f"| {md.caso.nombre} | {md.total:,} | {h50:.1f} | {_p(md.http, 95):.1f} | {s50:.1f} | "
+            f"{_p(md.sql, 95):.1f} | {s50 / h50:.2f} | {md.plan} |"
         )
     print(
         f"| floor: an authenticated read without SQL (GET /api/pendientes/filtros) | | {_p(piso, 50):.1f} | "
         f"{_p(piso, 95):.1f} | | | | |"
     )
     if args.json:
-        datos = [{"list": c.nombre, "http": h, "sql": s} for c, _, h, s, _ in filas]
+        datos = [{"list": md.caso.nombre, "http": md.http, "sql": md.sql} for md in medidas]
         Path(args.json).write_text(json.dumps(datos))
 
 
-if __name__ == "__main__":
+def _parser() -> argparse.ArgumentParser:
     formato = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=formato)
     parser.add_argument("--filas", type=int, default=100_000, help="pendientes in the table")
@@ -439,4 +493,8 @@ if __name__ == "__main__":
     parser.add_argument("--veces", type=int, default=100, help="sequential requests per list and path")
     parser.add_argument("--puerto", type=int, default=8765, help="port for the API under test")
     parser.add_argument("--json", help="also write the raw latencies here")
-    main(parser.parse_args())
+    return parser
+
+
+if __name__ == "__main__":
+    main(_parser().parse_args())

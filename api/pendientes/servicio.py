@@ -9,9 +9,27 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, any_, case, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    BooleanClauseList,
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    any_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.util import find_tables
 
 from api.comun.deps import UsuarioActual
@@ -112,9 +130,19 @@ def _consulta_pendientes() -> Select:
     )
 
 
-def _filas_de_pagina(ids: list[int]) -> Select:
-    """The rows of a page as plain columns: a list only reads them, so no ORM objects are built."""
+def _filas_de_pagina(pagina: Subquery, *orden: Any) -> Select:
+    """The rows of a page (`pagina`: their ids) in `orden`, as plain columns (a list only reads them, so
+    no ORM objects are built), with the names and the live labels: one statement for the whole page."""
     P, C, R, T = m.Pendiente, m.Cliente, _registrador, _tecnico
+    PE, E = m.PendienteEtiqueta, m.Etiqueta
+    par = func.json_build_array(E.id, E.nombre)
+    etiquetas = (
+        select(func.json_agg(aggregate_order_by(par, func.lower(E.nombre), E.id)))
+        .select_from(PE)
+        .join(E, E.id == PE.etiqueta_id)
+        .where(PE.pendiente_id == P.id, E.vigente.is_(True))
+        .scalar_subquery()
+    )
     return (
         select(
             P.__table__,
@@ -125,11 +153,13 @@ def _filas_de_pagina(ids: list[int]) -> Select:
             R.apellido_paterno.label("registrador_apellido"),
             T.nombre.label("tecnico_nombre"),
             T.apellido_paterno.label("tecnico_apellido"),
+            etiquetas.label("etiquetas"),
         )
+        .join(pagina, pagina.c.id == P.id)
         .join(C, C.id == P.cliente_id)
         .join(R, R.id == P.registrado_por)
         .outerjoin(T, T.id == P.asignado_a)
-        .where(P.id.in_(ids))
+        .order_by(*orden)
     )
 
 
@@ -145,7 +175,9 @@ def _respuesta_de_fila(fila: Any) -> PendienteResponse:
     tecnico = None
     if fila.tecnico_nombre is not None:
         tecnico = SimpleNamespace(nombre=fila.tecnico_nombre, apellido_paterno=fila.tecnico_apellido)
-    return _respuesta((fila, cliente, registrador, tecnico))
+    respuesta = _respuesta((fila, cliente, registrador, tecnico))
+    respuesta.etiquetas = [EtiquetaBreve(id=i, nombre=n) for i, n in fila.etiquetas or ()]
+    return respuesta
 
 
 async def etiquetas_de(session: AsyncSession, pendiente_ids: list[int]) -> dict[int, list[EtiquetaBreve]]:
@@ -332,32 +364,68 @@ ORDEN_PENDIENTES = {
 }
 
 
+# A date range of at most this many rows is sorted for its page from the date index (index-only: a few
+# milliseconds at 50k); a larger one walks the creation order, testing the date in that index.
+RANGO_ORDENADO = 50_000
+
+
+def _partes(visible: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    """The caller's visibility as disjoint conditions (a technician's: registered by them; else held by
+    them), so each is counted from its own covering index (revision 0010) without the table's pages."""
+    if not (isinstance(visible, BooleanClauseList) and visible.operator is operators.or_):
+        return [visible]
+    anteriores = list(visible.clauses)
+    # IS NOT TRUE, not NOT: on a NULL column (asignado_a) a condition is unknown, and NOT unknown
+    # would drop the row from every part.
+    return [and_(c, *(a.is_not(true()) for a in anteriores[:i])) for i, c in enumerate(anteriores)]
+
+
+def _conteo(donde: list[ColumnElement[bool]], visible: ColumnElement[bool], *por: Any) -> Select:
+    """count(*) of the rows matching `donde` and `visible`, grouped by `por`, summed over the disjoint
+    parts of `visible`."""
+    cuenta = select(*por, func.count().label("n")).group_by(*por)
+    partes = [cuenta.where(*donde, parte) for parte in _partes(visible)]
+    if len(partes) == 1:
+        return partes[0]
+    unidas = union_all(*partes).subquery()
+    agrupadas = [unidas.c[c.key] for c in por]
+    return select(*agrupadas, cast(func.sum(unidas.c.n), BigInteger)).group_by(*agrupadas)
+
+
 async def listar_pendientes(
     session: AsyncSession, filtro: FiltroPendienteRequest, pagina: ParametrosPagina, usuario: UsuarioActual
 ) -> Pagina[PendienteResponse]:
     """One page of the live pendientes the caller may see that match `filtro`. Filtered, paged and
-    counted on the pendientes alone (their indexes, revision 0009); the names are joined for the page's
-    rows only. Ties go by id, newest first, so a row never jumps between pages."""
+    counted on the pendientes alone (their indexes, revisions 0009 and 0010); the names and labels are
+    joined for the page's rows only, in the same statement. Ties go by id, newest first, so a row never
+    jumps between pages."""
     P = m.Pendiente
     # `vigente`, not `vigente IS true`: only the former lets Postgres use the partial indexes.
-    donde = [P.vigente, condicion_visible(usuario), *condiciones_filtro(filtro)]
+    donde = [P.vigente, *condiciones_filtro(filtro)]
+    visible = condicion_visible(usuario)
     criterio = orden(pagina.sort, ORDEN_PENDIENTES, P.fecha_creacion.desc())
-    ids = select(P.id).where(*donde).order_by(criterio, P.id.desc())
+    elegidos = select(P.id).where(*donde, visible)
     if m.Cliente.__table__ in find_tables(criterio):
-        ids = ids.join(m.Cliente, m.Cliente.id == P.cliente_id)
+        elegidos = elegidos.join(m.Cliente, m.Cliente.id == P.cliente_id)
+    ids = elegidos.order_by(criterio, P.id.desc())
     desde = pagina.page * pagina.size
-    en_orden = list(await session.scalars(ids.limit(pagina.size).offset(desde)))
-    if 0 < len(en_orden) < pagina.size or (desde == 0 and not en_orden):
-        total = desde + len(en_orden)  # the last page: no need to count
-    else:
-        total = await session.scalar(select(func.count()).select_from(P).where(*donde)) or 0
-    filas = await session.execute(_filas_de_pagina(en_orden)) if en_orden else []
-    por_id = {fila.id: _respuesta_de_fila(fila) for fila in filas}
-    contenido = [por_id[i] for i in en_orden]
-    etiquetas = await etiquetas_de(session, en_orden)
-    for p in contenido:
-        p.etiquetas = etiquetas.get(p.id, [])
-    return pagina_de(contenido, total, pagina)
+    total = None
+    if pagina.sort is None and (filtro.fecha_desde or filtro.fecha_hasta or filtro.fecha_pendiente):
+        # Postgres expects a range's newest rows near the top of the creation order; for a range far
+        # from today it is wrong. Counted first, a small range is sorted on its own.
+        total = await session.scalar(_conteo(donde, visible)) or 0
+        if total <= RANGO_ORDENADO:
+            # OFFSET 0 keeps the range a subquery Postgres cannot flatten into the ordered walk.
+            rango = elegidos.add_columns(P.fecha_creacion).offset(0).subquery()
+            ids = select(rango.c.id).order_by(rango.c.fecha_creacion.desc(), rango.c.id.desc())
+    pedida = ids.limit(pagina.size).offset(desde).subquery("pagina")
+    # The same order again over the page's rows (a tie goes by id, so it is the same order).
+    filas = (await session.execute(_filas_de_pagina(pedida, criterio, P.id.desc()))).all()
+    if total is None and (0 < len(filas) < pagina.size or (desde == 0 and not filas)):
+        total = desde + len(filas)  # the last page: no need to count
+    elif total is None:
+        total = await session.scalar(_conteo(donde, visible)) or 0
+    return pagina_de([_respuesta_de_fila(f) for f in filas], total, pagina)
 
 
 async def cambio_por_clave(session: AsyncSession, pendiente_id: int, cambio_id: str) -> m.Historial | None:
@@ -376,34 +444,27 @@ async def por_estado(
     session: AsyncSession, filtro: FiltroPendienteRequest, usuario: UsuarioActual, por_columna: int
 ) -> tuple[dict[EstadoPendiente, list[PendienteResponse]], dict[EstadoPendiente, int]]:
     """The live pendientes the caller may see that match `filtro`, by estado: the `por_columna` most
-    pressing of each (the nearest SLA deadline, then the scheduled day) and how many there are."""
-    condiciones = [condicion_visible(usuario), *condiciones_filtro(filtro)]
+    pressing of each (the nearest SLA deadline, then the scheduled day) and how many there are. Chosen
+    and counted on the pendientes alone, each column walking `ix_pendientes_estado` (revision 0010) in
+    that order; the names are joined for the chosen rows only."""
     P = m.Pendiente
-    # The client is joined because the text filter looks at its name, code and document.
-    con_cliente = (m.Cliente, m.Cliente.id == P.cliente_id)
-    conteos = await session.execute(
-        select(P.estado, func.count())
-        .join(*con_cliente)
-        .where(P.vigente.is_(True), *condiciones)
-        .group_by(P.estado)
-    )
-    orden = func.row_number().over(
-        partition_by=P.estado,
-        order_by=(P.sla_vence.asc().nulls_last(), P.fecha_pendiente.asc().nulls_last(), P.id),
-    )
-    primeros = (
-        select(P.id, orden.label("n")).join(*con_cliente).where(P.vigente.is_(True), *condiciones).subquery()
-    )
-    consulta = (
-        _consulta_pendientes()
-        .join(primeros, primeros.c.id == P.id)
-        .where(primeros.c.n <= por_columna)
-        .order_by(primeros.c.n)
-    )
+    donde = [P.vigente, *condiciones_filtro(filtro)]
+    visible = condicion_visible(usuario)
+    conteos = await session.execute(_conteo(donde, visible, P.estado))
+
+    def urgencia(t: Any) -> tuple[Any, ...]:
+        return (t.sla_vence.asc().nulls_last(), t.fecha_pendiente.asc().nulls_last(), t.id)
+
+    cada_columna = [
+        select(P.id, P.sla_vence, P.fecha_pendiente)
+        .where(P.estado == estado, *donde, visible)
+        .order_by(*urgencia(P))
+        .limit(por_columna)
+        for estado in EstadoPendiente
+    ]
+    elegidas = union_all(*cada_columna).subquery()
+    filas = await session.execute(_filas_de_pagina(elegidas, *urgencia(P)))
     columnas: dict[EstadoPendiente, list[PendienteResponse]] = {e: [] for e in EstadoPendiente}
-    respuestas = [_respuesta(f) for f in (await session.execute(consulta)).all()]
-    etiquetas = await etiquetas_de(session, [p.id for p in respuestas])
-    for p in respuestas:
-        p.etiquetas = etiquetas.get(p.id, [])
-        columnas[p.estado].append(p)
+    for fila in filas:
+        columnas[fila.estado].append(_respuesta_de_fila(fila))
     return columnas, {EstadoPendiente(e): n for e, n in conteos.all()}

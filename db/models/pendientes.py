@@ -55,13 +55,15 @@ class Pendiente(ColumnasComunes, Base):
         enum_check("prioridad", PrioridadPendiente),
         enum_check("tipo", TipoPendiente),
         enum_check("estado_sla", EstadoSla),
-        # The lists (api/pendientes/servicio.py) read live rows only: their default order, estado +
-        # lugar, and the text search on the address (db/models/base.TRIGRAMAS).
+        # The lists (api/pendientes/servicio.py) read live rows only: their default order (carrying the
+        # date a date filter tests), estado + lugar, and the text search on the address
+        # (db/models/base.TRIGRAMAS).
         Index(
             "ix_pendientes_vigentes_por_creacion",
             text("fecha_creacion DESC"),
             text("id DESC"),
             postgresql_where=text("vigente"),
+            postgresql_include=["fecha_pendiente"],
         ),
         Index("ix_pendientes_vigentes_lugar_estado", "lugar", "estado", postgresql_where=text("vigente")),
         Index(
@@ -71,15 +73,36 @@ class Pendiente(ColumnasComunes, Base):
             postgresql_using="gin",
             postgresql_where=text("vigente"),
         ),
+        # Covering (revision 0010): a date range, a technician's rows and the board's columns are
+        # counted from an index alone; each board column walks the estado index in its card order.
+        Index(
+            "ix_pendientes_fecha_pendiente",
+            "fecha_pendiente",
+            postgresql_include=["fecha_creacion", "id", "vigente"],
+        ),
+        Index("ix_pendientes_registrado_por", "registrado_por", postgresql_include=["vigente", "estado"]),
+        Index(
+            "ix_pendientes_asignado_a",
+            "asignado_a",
+            postgresql_include=["registrado_por", "vigente", "estado"],
+        ),
+        Index(
+            "ix_pendientes_estado",
+            "estado",
+            "sla_vence",
+            "fecha_pendiente",
+            "id",
+            postgresql_include=["vigente"],
+        ),
     )
 
     # BY DEFAULT (not ALWAYS): the API may draw an id from the sequence before inserting the row.
     id: Mapped[BigIntPK]
-    fecha_pendiente: Mapped[datetime | None] = mapped_column(index=True)
-    registrado_por: Mapped[int] = fk("empleados.id", index=True)
-    asignado_a: Mapped[int | None] = fk("empleados.id", index=True)
+    fecha_pendiente: Mapped[datetime | None]
+    registrado_por: Mapped[int] = fk("empleados.id")
+    asignado_a: Mapped[int | None] = fk("empleados.id")
     estado: Mapped[EstadoPendiente] = mapped_column(
-        StrEnumType(EstadoPendiente), server_default=EstadoPendiente.REGISTRADO.value, index=True
+        StrEnumType(EstadoPendiente), server_default=EstadoPendiente.REGISTRADO.value
     )
     estado_tecnico: Mapped[EstadoTecnico] = mapped_column(
         StrEnumType(EstadoTecnico), server_default=EstadoTecnico.OK.value
