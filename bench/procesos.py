@@ -49,3 +49,10 @@ def entorno_de(pid: int) -> dict[str, str]:
     crudo = Path(f"/proc/{pid}/environ").read_bytes()
     pares = (p.split(b"=", 1) for p in crudo.split(b"\0") if b"=" in p)
     return {k.decode(): v.decode(errors="replace") for k, v in pares}
+
+
+def cpu_maquina() -> float:
+    """CPU seconds the whole machine has been busy (every process, ours or not), from /proc/stat."""
+    campos = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(c) for c in campos[:8])
+    return (user + nice + system + irq + softirq + steal) / _TICKS
