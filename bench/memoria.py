@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ from contrato.mensajes import ActorMsg, DatosPendiente, OrdenAccion
 from db.engine import make_engine, make_session_factory
 from domain.acciones import Accion
 from domain.enums import LugarPendiente, PrioridadPendiente, TipoPendiente
+from domain.errores import NoDisponible
 from infra.temporal import workflow_id
 from ops.demo import personas_demo
 
@@ -69,6 +72,8 @@ class Banco:
         self.pila, self.temporal, self.sessions = pila, temporal, sessions
         self.comandos = Comandos(temporal, sessions, "pendientes", timedelta(seconds=120))
         self.siguiente: dict[int, Accion] = {}
+        self.corrida = uuid.uuid4().hex[:8]
+        self.reintentos = 0
 
     async def preparar(self) -> None:
         personas = await personas_demo(self.sessions)
@@ -99,16 +104,32 @@ class Banco:
 
             async def tarea(cola: list[int] = cola) -> None:
                 while cola:
-                    n = cola.pop()
-                    await self.comandos.crear_pendiente(self._datos(n, self.coord), self.coord)
+                    await self.crear(cola.pop())
 
             await asyncio.gather(*(tarea() for _ in range(CONCURRENCIA_ALTAS)))
             hechos = hito
             await asyncio.sleep(2)  # the last workflow tasks settle
             segundos = time.perf_counter() - inicio
             medidas.append((hito, rss_mib(self.pila.pid("worker")), segundos))
-            avisar(f"  {hito} open ({hito / segundos:.1f}/s), worker RSS {medidas[-1][1]:.0f} MiB")
+            avisar(
+                f"  {hito} open ({hito / segundos:.1f}/s), worker RSS {medidas[-1][1]:.0f} MiB, "
+                f"{self.reintentos} creates retried after an engine timeout"
+            )
         return medidas
+
+    async def crear(self, n: int) -> int:
+        """One pendiente, the product's way: an engine that does not answer in time is asked again with the
+        same key (what the API tells its callers to do), and the retry is counted."""
+        for intento in range(5):
+            try:
+                return await self.comandos.crear_pendiente(
+                    self._datos(n, self.coord), self.coord, clave=f"memoria-{self.corrida}-{n}"
+                )
+            except NoDisponible:
+                self.reintentos += 1
+                if intento == 4:
+                    raise
+        raise AssertionError("unreachable")
 
     async def en_progreso(self, cuantos: int) -> list[int]:
         """`cuantos` AVERIA assigned to the technician and started: ready for pausar/continuar."""
@@ -116,7 +137,7 @@ class Banco:
 
         async def uno(n: int) -> int:
             async with limite:
-                pid = await self.comandos.crear_pendiente(self._datos(10**6 + n, self.coord), self.coord)
+                pid = await self.crear(10**6 + n)
                 orden = OrdenAccion(actor=self.coord, tecnico_id=self.tecnico.empleado_id)
                 await self.comandos.ejecutar(pid, Accion.ASIGNAR, orden)
                 await self.comandos.ejecutar(pid, Accion.COMENZAR, OrdenAccion(actor=self.tecnico))
@@ -172,7 +193,7 @@ class Banco:
 
 
 @contextmanager
-def pila(cache: int) -> Iterator[Pila]:
+def pila(cache: int, logs: Path | None = None) -> Iterator[Pila]:
     with tempfile.TemporaryDirectory(prefix="pendientes-bench-memoria-") as directorio:
         p = Pila(Path(directorio), demo=True, espera_update=60, entorno={"WORKER_WORKFLOW_CACHE": str(cache)})
         try:
@@ -180,6 +201,12 @@ def pila(cache: int) -> Iterator[Pila]:
             yield p
         finally:
             p.detener()
+            if logs is not None:  # the supervisor's and the dev server's logs outlive the run
+                destino = logs / f"cache-{cache}"
+                destino.mkdir(parents=True, exist_ok=True)
+                for nombre in ("supervisor.log", "datos/temporal.log"):
+                    if (p.directorio / nombre).exists():
+                        shutil.copy(p.directorio / nombre, destino / Path(nombre).name)
 
 
 async def _con_banco(p: Pila, trabajo):
@@ -206,7 +233,7 @@ def medir_memoria(args: argparse.Namespace, avisar) -> tuple[list[str], dict[str
     hitos = sorted({h for h in args.hitos if h <= args.flujos} | {args.flujos})
     cache = args.flujos + args.cortos + args.largos + 2000  # every workflow of the run stays cached
     avisar(f"stack 1: worker cache {cache}; opening {args.flujos} pendientes ...")
-    with pila(cache) as p:
+    with pila(cache, args.logs) as p:
 
         async def trabajo(banco: Banco):
             await asyncio.sleep(3)  # the demo's workflow tasks settle
@@ -214,9 +241,10 @@ def medir_memoria(args: argparse.Namespace, avisar) -> tuple[list[str], dict[str
             rss0 = rss_mib(p.pid("worker"))
             medidas = await banco.abrir(args.flujos, hitos, avisar)
             abiertos = await banco.abiertos()
-            return antes, rss0, medidas, abiertos, await _acciones(banco, args, avisar)
+            pasadas = await _acciones(banco, args, avisar)
+            return antes, rss0, medidas, abiertos, banco.reintentos, pasadas
 
-        antes, rss0, medidas, abiertos, pasadas = asyncio.run(_con_banco(p, trabajo))
+        antes, rss0, medidas, abiertos, reintentos, pasadas = asyncio.run(_con_banco(p, trabajo))
     filas = [
         "| open workflows (cached) | worker RSS MiB | MiB per 1,000 since the previous row |",
         "|---|---|---|",
@@ -230,12 +258,13 @@ def medir_memoria(args: argparse.Namespace, avisar) -> tuple[list[str], dict[str
     total = (medidas[-1][1] - rss0) / medidas[-1][0] * 1024
     filas.append(f"| per cached workflow, whole run | | {total:.0f} KiB |")
     filas.append(f"| still running at the end (Temporal's count) | {abiertos} | |")
+    filas.append(f"| creates asked again after the engine's 120 s timeout (same key) | {reintentos} | |")
     return filas, pasadas
 
 
 def medir_desalojo(args: argparse.Namespace, avisar) -> dict[str, Pasada]:
     avisar(f"stack 2: worker cache {args.cache_pequena} (every action evicted) ...")
-    with pila(args.cache_pequena) as p:
+    with pila(args.cache_pequena, args.logs) as p:
         return asyncio.run(_con_banco(p, lambda banco: _acciones(banco, args, avisar)))
 
 
@@ -278,4 +307,5 @@ if __name__ == "__main__":
     p.add_argument("--largos", type=int, default=5, help="long-history pendientes in the rotation")
     p.add_argument("--eventos", type=int, default=900, help="history length of the long ones")
     p.add_argument("--cache-pequena", type=int, default=50, help="the small cache (< cortos + largos)")
+    p.add_argument("--logs", type=Path, help="copy the stacks' logs into this directory")
     main(p.parse_args())
