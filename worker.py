@@ -95,6 +95,12 @@ def runtime(settings: Settings) -> Runtime | None:
     return runtime
 
 
+def opciones(settings: Settings) -> dict[str, int]:
+    """temporalio Worker options from the settings. The sticky cache (WORKER_WORKFLOW_CACHE): workflows kept
+    in memory between their tasks; one evicted replays its whole history at its next task."""
+    return {"max_cached_workflows": settings.worker_workflow_cache}
+
+
 def compilar_flujos() -> None:
     """The sandbox imports the workflow modules again for every workflow instance it builds (a new run,
     a cache miss). Without their bytecode on disk each import compiles the source anew; with
@@ -107,12 +113,15 @@ async def main(settings: Settings) -> None:
     if settings.worker_sandbox:
         compilar_flujos()
     # No pre-ping: activities retry a statement that fails on a dead connection.
-    engine = make_engine(settings.database_url, pre_ping=False)
+    engine = make_engine(
+        settings.database_url, settings.db_pool_size, pre_ping=False, max_overflow=settings.db_max_overflow
+    )
     client = await connect(settings, runtime=runtime(settings))
     flujo = config_flujo(settings)
     sesiones = make_session_factory(engine)
     cola = settings.temporal_task_queue
-    worker = build_worker(client, sesiones, cola, flujo, settings, sandbox=settings.worker_sandbox)
+    sandbox = settings.worker_sandbox
+    worker = build_worker(client, sesiones, cola, flujo, settings, sandbox=sandbox, **opciones(settings))
     await asegurar_reconciliador(client, settings.temporal_task_queue, settings.reconciliador_minutos)
     await asegurar_repartidor(client, settings.temporal_task_queue)
     parar = asyncio.Event()

@@ -119,7 +119,9 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        engine = make_engine(settings.database_url)
+        engine = make_engine(
+            settings.database_url, settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
         client = temporal or await connect(settings, lazy=True)
         app.state.settings = settings
         app.state.sessions = make_session_factory(engine)

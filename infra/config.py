@@ -22,6 +22,11 @@ class Settings(BaseSettings):
 
     # Postgres: a SQLAlchemy/libpq URL. Empty -> the runner starts an embedded server (pgserver).
     database_url: str | None = None
+    # This process's connection pool: `db_pool_size` kept open, up to `db_max_overflow` more under load.
+    # Every API and worker process holds its own, so their sum (plus Temporal's and admin headroom) must
+    # fit Postgres's max_connections: docs/deploy.md, "Connection budget"; compose sets them per service.
+    db_pool_size: int = Field(default=15, gt=0)
+    db_max_overflow: int = Field(default=15, ge=0)
 
     # Temporal: host:port of the frontend. Empty -> the runner starts `temporal server start-dev`.
     temporal_address: str | None = None
@@ -94,6 +99,10 @@ class Settings(BaseSettings):
     # workflow code's CPU and 90 KiB per cached workflow (README "Performance"). The tests run every
     # workflow in it (build_worker's default, the replayer's), so a non-deterministic call fails there.
     worker_sandbox: bool = False
+    # Workflows the worker keeps in memory (temporalio's sticky cache, `max_cached_workflows`). An action on
+    # a cached workflow runs at once; on an evicted one the worker first replays its whole history. Size it
+    # to the open pendientes touched in a day: README "Memory and cache" (about 0.2 MiB each).
+    worker_workflow_cache: int = Field(default=5000, ge=2)
     # host:port of the worker's Prometheus endpoint (the Temporal SDK's metrics); empty: no endpoint.
     worker_metrics_address: str = "127.0.0.1:9464"
     # `json` (one object a line) or `texto` (readable). Unset: json in production, texto elsewhere.

@@ -61,6 +61,7 @@ class Pila:
     temporal_port: int = field(default_factory=puerto_libre)
     espera_update: float = 10.0
     demo: bool = False  # the demo's users and pendientes (the benchmarks log in as its people)
+    entorno: dict[str, str] = field(default_factory=dict)  # more settings for every child (e.g. the cache)
     proceso: subprocess.Popen | None = None
 
     @property
@@ -90,7 +91,7 @@ class Pila:
             "API_PORT": str(self.api_port),
             "TEMPORAL_PORT": str(self.temporal_port),
             "TEMPORAL_UI_PORT": str(puerto_libre()),
-        }
+        } | self.entorno
         self.directorio.mkdir(parents=True, exist_ok=True)
         with self.log.open("wb") as salida:
             # cwd is the run's directory: no `.env` of a checkout is read.

@@ -25,7 +25,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
-SERVICES = ("postgres", "temporal", "temporal-setup", "temporal-ui", "migrate", "worker", "api")
+SERVICES = ("postgres", "temporal", "temporal-setup", "temporal-ui", "migrate", "worker", "api", "proxy")
 # Processes built from the Dockerfile: their environment is read by infra.config.Settings.
 APP_SERVICES = ("migrate", "worker", "api")
 # Run once per `up` and exit; every other service runs for good and is supervised by Docker.
@@ -135,6 +135,10 @@ def dockerfile_cmd() -> list[str]:
     cmds = [arguments for instruction, arguments in dockerfile_instructions() if instruction == "CMD"]
     assert cmds, "the Dockerfile has no CMD"
     return json.loads(cmds[-1])  # exec form; the last CMD wins
+
+
+# Read by the server the image runs, not by Settings: uvicorn trusts X-Forwarded-For from these addresses.
+SERVER_VARIABLES = {"FORWARDED_ALLOW_IPS"}
 
 
 def setting_names() -> set[str]:
@@ -329,7 +333,7 @@ def settings_drift_problems(compose: Mapping[str, Any]) -> list[str]:
     known = setting_names()
     problems = []
     for name in APP_SERVICES:
-        unknown = sorted(set(environment(compose["services"][name])) - known)
+        unknown = sorted(set(environment(compose["services"][name])) - known - SERVER_VARIABLES)
         if unknown:
             problems.append(f"{name} sets {unknown}, which infra.config.Settings does not read")
     return problems
@@ -481,7 +485,9 @@ def test_app_services_run_the_project_image(compose: dict[str, Any]) -> None:
     # the api runs the image's default CMD
     assert "command" not in services["api"]
     assert resolved_environment(services["api"])["DEMO_DATA"].lower() == "false"
-    assert "8000:8000" in [str(port) for port in services["api"]["ports"]]
+    # the replicas publish nothing; the proxy is the one way in, on port 8000
+    assert not services["api"].get("ports")
+    assert "8000:8000" in [str(port) for port in services["proxy"]["ports"]]
     assert "/health" in json.dumps(services["api"]["healthcheck"]["test"])
     # the worker's healthcheck asks Temporal for this container's pollers (run for real: test_supervision)
     assert "describe_task_queue" in json.dumps(services["worker"]["healthcheck"]["test"])
@@ -682,3 +688,44 @@ def test_checks_detect_a_broken_compose_file(
     broken = copy.deepcopy(compose)
     breaks(broken)
     assert check(broken) != []
+
+
+# --- scale out: replicas behind one port ------------------------------------------------------------------
+
+
+def replicas(service: Mapping[str, Any]) -> int:
+    return int(((service.get("deploy") or {}).get("replicas")) or 1)
+
+
+def proxy_conf(compose: Mapping[str, Any]) -> str:
+    """The nginx configuration the proxy mounts, as compose hands it over (`$$` is a literal `$`)."""
+    mounts = compose["services"]["proxy"].get("configs") or []
+    targets = {m["source"]: m["target"] for m in mounts if isinstance(m, dict)}
+    fuente = next(s for s, t in targets.items() if t == "/etc/nginx/conf.d/default.conf")
+    return interpolate(compose["configs"][fuente]["content"], SAMPLE_ENV)
+
+
+def test_two_workers_and_two_apis_on_one_task_queue(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert replicas(services["worker"]) >= 2 and replicas(services["api"]) >= 2
+    # replicas share one service's settings: one queue, one namespace (shared_settings checks api vs worker)
+    for name in ("worker", "api"):
+        assert "container_name" not in services[name], "a fixed container name forbids replicas"
+        assert resolved_environment(services[name])["TEMPORAL_TASK_QUEUE"] == "pendientes"
+
+
+def test_the_proxy_spreads_requests_over_every_api_replica(compose: dict[str, Any]) -> None:
+    proxy = compose["services"]["proxy"]
+    assert dependencies(proxy) == {"api": "service_healthy"}
+    conf = proxy_conf(compose)
+    # Docker's DNS answers every replica's address; asked again every few seconds through a variable
+    assert re.search(r"resolver 127\.0\.0\.11\b", conf)
+    assert re.search(r"set \$(\w+) http://api:8000;", conf) and re.search(r"proxy_pass \$\w+;", conf)
+    # the address the API's limits count by is the proxy's peer, not a header the client wrote
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
+    assert "$proxy_add_x_forwarded_for" not in conf
+    assert "FORWARDED_ALLOW_IPS" in environment(compose["services"]["api"])
+    # live board (streamed) and WebSockets pass through; the largest upload reaches the API's own 413
+    assert "proxy_buffering off;" in conf and "proxy_set_header Upgrade $http_upgrade;" in conf
+    cuerpo = re.search(r"client_max_body_size (\d+)m;", conf)
+    assert cuerpo and int(cuerpo.group(1)) * 1024 * 1024 > Settings().max_subida_bytes
