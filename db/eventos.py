@@ -165,7 +165,7 @@ async def vista_pendiente(session: AsyncSession, pendiente_id: int) -> dict[str,
         "repetitivoId": p.repetitivo_id,
         "eliminado": not p.vigente,
         "detalle": _detalle_de_fila(p),
-        "etiquetas": list(p.etiquetas_vivas),
+        "etiquetas": [{"id": i, "nombre": n} for i, n in p.etiquetas or ()],
     }
 
 

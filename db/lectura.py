@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,7 +94,7 @@ CAMPOS_VISTA_DETALLE = sorted(set().union(*CAMPOS_DETALLE.values()) | {"vlan"})
 def _consulta_pendiente() -> Select:
     """One pendiente as its views show it, in one statement: the row, the names around it, its type
     detail (an outer join per type: only its own matches; columns `detalle_<tipo>__<campo>`) and its
-    live labels (`etiquetas_vivas`, by name). Plain columns: no ORM object is built for a read."""
+    live labels (`etiquetas`: [id, nombre] pairs by name, null if none). Plain columns: no ORM object."""
     p, cliente = m.Pendiente.__table__, m.Cliente.__table__
     registrador, tecnico = m.Empleado.__table__.alias("registrador"), m.Empleado.__table__.alias("tecnico")
     columnas = [
@@ -118,19 +118,14 @@ def _consulta_pendiente() -> Select:
         propias = [c for c in (*CAMPOS_VISTA_DETALLE, "pppoe_usuario") if c in tabla.c]
         columnas += [tabla.c[c].label(f"{tabla.name}__{c}") for c in propias]
     e, pe = m.Etiqueta.__table__, m.PendienteEtiqueta.__table__
-    objeto = func.json_build_object("id", e.c.id, "nombre", e.c.nombre)
+    par = func.json_build_array(e.c.id, e.c.nombre)
     etiquetas = (
-        select(
-            func.coalesce(
-                func.json_agg(aggregate_order_by(objeto, func.lower(e.c.nombre), e.c.id)),
-                text("'[]'::json"),
-            )
-        )
+        select(func.json_agg(aggregate_order_by(par, func.lower(e.c.nombre), e.c.id)))
         .select_from(e.join(pe, pe.c.etiqueta_id == e.c.id))
         .where(pe.c.pendiente_id == p.c.id, e.c.vigente.is_(True))
         .scalar_subquery()
     )
-    columnas.append(etiquetas.label("etiquetas_vivas"))
+    columnas.append(etiquetas.label("etiquetas"))
     return select(*columnas).select_from(desde).where(p.c.id == bindparam("pendiente_id"))
 
 

@@ -164,7 +164,7 @@ def _filas_de_pagina(pagina: Subquery, *orden: Any) -> Select:
 
 
 def _respuesta_de_fila(fila: Any) -> PendienteResponse:
-    """`_respuesta` of a row of `_filas_de_pagina`."""
+    """`_respuesta` of a row of `_filas_de_pagina` or of db/lectura's UN_PENDIENTE (same columns)."""
     cliente = SimpleNamespace(
         id=fila.cliente_id,
         nombre=fila.cliente_nombre,
@@ -178,22 +178,6 @@ def _respuesta_de_fila(fila: Any) -> PendienteResponse:
     respuesta = _respuesta((fila, cliente, registrador, tecnico))
     respuesta.etiquetas = [EtiquetaBreve(id=i, nombre=n) for i, n in fila.etiquetas or ()]
     return respuesta
-
-
-async def etiquetas_de(session: AsyncSession, pendiente_ids: list[int]) -> dict[int, list[EtiquetaBreve]]:
-    """The live labels of each pendiente (one query for a whole page), by name."""
-    if not pendiente_ids:
-        return {}
-    filas = await session.execute(
-        select(m.PendienteEtiqueta.pendiente_id, m.Etiqueta.id, m.Etiqueta.nombre)
-        .join(m.Etiqueta, m.Etiqueta.id == m.PendienteEtiqueta.etiqueta_id)
-        .where(m.PendienteEtiqueta.pendiente_id.in_(pendiente_ids), m.Etiqueta.vigente.is_(True))
-        .order_by(func.lower(m.Etiqueta.nombre), m.Etiqueta.id)
-    )
-    resultado: dict[int, list[EtiquetaBreve]] = {}
-    for pendiente_id, etiqueta_id, nombre in filas:
-        resultado.setdefault(pendiente_id, []).append(EtiquetaBreve(id=etiqueta_id, nombre=nombre))
-    return resultado
 
 
 async def etiquetas_vivas(session: AsyncSession, ids: list[int]) -> set[int]:
@@ -247,8 +231,7 @@ async def leer_pendiente(
     if fila is None or not fila.vigente:
         raise NoEncontrado(f"pendiente {pendiente_id} no encontrado", {"id": pendiente_id})
     exigir(usuario, Recurso.PENDIENTE, _vinculos(usuario, fila))
-    etiquetas = [EtiquetaBreve(**e) for e in fila.etiquetas_vivas]
-    return _respuesta_de_fila(fila).model_copy(update={"etiquetas": etiquetas})
+    return _respuesta_de_fila(fila)
 
 
 # -- The list ---------------------------------------------------------------------------------------
