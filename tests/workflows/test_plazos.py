@@ -311,6 +311,9 @@ async def test_el_plazo_sobrevive_al_reinicio_del_worker(entorno, sessions, pers
         )
     assert acciones[:4] == ["crear", "asignar", "postergar", "reactivar"]
     assert (await _fila(sessions, pendiente_id))[0].estado == "ASIGNADO"
+    # No worker polls this queue after the test: its workflow's next timer would hold the test server's
+    # clock (a task nobody takes) and stall any later test that skips past it.
+    await entorno.client.get_workflow_handle(workflow_id(pendiente_id)).terminate("fin de la prueba")
 
 
 async def _temporizadores(entorno, pendiente_id: int) -> tuple[int, int]:
