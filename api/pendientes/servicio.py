@@ -119,17 +119,6 @@ async def leer_detalle(
     )
 
 
-def _consulta_pendientes() -> Select:
-    """Live pendientes with what their response shows: cliente, registrant, technician."""
-    return (
-        select(m.Pendiente, m.Cliente, _registrador, _tecnico)
-        .join(m.Cliente, m.Cliente.id == m.Pendiente.cliente_id)
-        .join(_registrador, _registrador.id == m.Pendiente.registrado_por)
-        .outerjoin(_tecnico, _tecnico.id == m.Pendiente.asignado_a)
-        .where(m.Pendiente.vigente.is_(True))
-    )
-
-
 def _filas_de_pagina(pagina: Subquery, *orden: Any) -> Select:
     """The rows of a page (`pagina`: their ids) in `orden`, as plain columns (a list only reads them, so
     no ORM objects are built), with the names and the live labels: one statement for the whole page."""
