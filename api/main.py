@@ -52,7 +52,12 @@ from api.tablero import rutas_vivo as tablero_vivo
 from api.tablero.sesion import instalar as instalar_tablero
 from api.tablero.vistas import ESTATICOS, pagina_error
 from api.webhooks import rutas as webhooks
-from db.engine import make_engine, make_session_factory
+from db.engine import (
+    API_PING_AFTER_IDLE_SECONDS,
+    make_engine,
+    make_read_session_factory,
+    make_session_factory,
+)
 from infra import logs
 from infra.config import Settings, get_settings
 from infra.seguridad import Cifrador
@@ -120,11 +125,16 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         engine = make_engine(
-            settings.database_url, settings.db_pool_size, max_overflow=settings.db_max_overflow
+            settings.database_url,
+            settings.db_pool_size,
+            pre_ping=API_PING_AFTER_IDLE_SECONDS,
+            max_overflow=settings.db_max_overflow,
+            prepare=False,
         )
         client = temporal or await connect(settings, lazy=True)
         app.state.settings = settings
         app.state.sessions = make_session_factory(engine)
+        app.state.lecturas = make_read_session_factory(engine)
         app.state.temporal = client
         app.state.cifrador = Cifrador(settings.secrets_key.get_secret_value())
         app.state.comandos = Comandos.desde_settings(client, app.state.sessions, settings)

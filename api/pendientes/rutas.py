@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic.alias_generators import to_camel
 
-from api.comun.deps import ComandosDep, SessionDep, UsuarioActual, UsuarioDep, requiere
+from api.comun.deps import ComandosDep, SessionDep, UsuarioActual, UsuarioDep, requiere, solo_lectura
 from api.comun.http import (
     CONFLICTOS,
     ERRORES,
@@ -84,7 +84,7 @@ ORDEN_DOC = (
 )
 
 
-def pagina_pendientes(
+async def pagina_pendientes(
     page: int = Query(0, ge=0, le=1_000_000, description="Página, desde 0"),
     size: int = Query(10, ge=1, le=TAMANO_MAXIMO, description=f"Tamaño (defecto 10, máximo {TAMANO_MAXIMO})"),
     sort: str | None = Query(None, max_length=100, description=ORDEN_DOC),
@@ -128,7 +128,7 @@ def _parametros_de_filtro() -> list[dict[str, Any]]:
     return parametros
 
 
-def filtro_de_query(request: Request) -> FiltroPendienteRequest:
+async def filtro_de_query(request: Request) -> FiltroPendienteRequest:
     """The filters of `GET /api/pendientes`: lists repeated (`estados=A&estados=B`) or `estados=A,B`."""
     consulta = request.query_params
     datos: dict[str, Any] = {}
@@ -153,18 +153,21 @@ def _filtros() -> FiltrosResponse:
 
 
 @router.get("/filtros", response_model=Respuesta[FiltrosResponse], responses=ERRORES)
+@solo_lectura
 async def filtros(usuario: UsuarioDep):
     """Los valores posibles de estados, tipos y demás enumeraciones, para filtros y formularios."""
     return ok(_filtros(), "Filtros obtenidos correctamente")
 
 
 @router.post("/filtros", response_model=Respuesta[FiltrosResponse], responses=ERRORES, deprecated=True)
+@solo_lectura
 async def filtros_post(usuario: UsuarioDep):
     """Compatibilidad (una lectura por POST, como el original): use GET."""
     return ok(_filtros(), "Filtros obtenidos correctamente")
 
 
 @router.post("/filtrar", response_model=Respuesta[Pagina[PendienteResponse]], responses=ERRORES)
+@solo_lectura
 async def filtrar(
     usuario: Lector,
     session: SessionDep,
@@ -182,6 +185,7 @@ async def filtrar(
     responses=ERRORES,
     openapi_extra={"parameters": _parametros_de_filtro()},
 )
+@solo_lectura
 async def listar(
     usuario: Lector,
     session: SessionDep,
@@ -193,6 +197,7 @@ async def listar(
 
 
 @router.get("/{id}", response_model=Respuesta[PendienteResponse], responses=ERRORES)
+@solo_lectura
 async def obtener_pendiente(id: IdPendiente, session: SessionDep, usuario: UsuarioDep):
     """Un pendiente por id (VER_TODOS, o VER_DETALLE si lo registró o lo tiene asignado)."""
     return ok(await leer_pendiente(session, id, usuario), "Pendiente obtenido correctamente")

@@ -2,6 +2,7 @@
 domain/ and are enforced by the workflow, so these handlers only translate HTTP into an OrdenAccion.
 
 Clean form: `POST /api/pendientes/{id}/acciones/{accion}`; the original's paths stay as aliases.
+Every route here only reads in its session (the workflow writes the change): `solo_lectura`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Path, Query
 from pydantic import SecretStr
 
-from api.comun.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep
+from api.comun.deps import CifradorDep, ComandosDep, SessionDep, UsuarioActual, UsuarioDep, solo_lectura
 from api.comun.http import ERRORES, IdempotencyKey, IdPendiente, validar
 from api.comun.respuesta import Respuesta, ok
 from api.comun.visibilidad import pendiente_visible
@@ -76,12 +77,14 @@ async def _accionar(
 
 
 @router.get("/{id}/acciones", response_model=Respuesta[AccionesResponse], responses=ERRORES)
+@solo_lectura
 async def acciones_disponibles(id: IdPendiente, session: SessionDep, usuario: UsuarioDep):
     """Las acciones que el usuario puede hacer ahora sobre este pendiente (los botones de una UI)."""
     return ok(await acciones.acciones_de(session, id, usuario), "Acciones disponibles")
 
 
 @router.get("/{id}/cambios/{clave}", response_model=Respuesta[CambioResponse], responses=ERRORES)
+@solo_lectura
 async def resultado_de_cambio(
     id: IdPendiente,
     clave: Annotated[str, Path(max_length=200)],
@@ -110,6 +113,7 @@ async def resultado_de_cambio(
 
 
 @router.post("/{id}/acciones/{accion}", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+@solo_lectura
 async def ejecutar_accion(
     id: IdPendiente,
     accion: Accion,
@@ -139,6 +143,7 @@ def _unica(
 
 
 @router.put("/{id}/estado", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+@solo_lectura
 async def cambiar_estado(
     id: IdPendiente,
     nuevo_estado: Annotated[EstadoPendiente, Query(alias="nuevoEstado")],
@@ -172,6 +177,7 @@ NuevoEstadoTecnico = Annotated[EstadoTecnico, Query(alias="nuevoEstado")]
 
 
 @router.put("/{id}/estado-tecnico", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+@solo_lectura
 async def cambiar_estado_tecnico(
     id: IdPendiente,
     nuevo_estado: NuevoEstadoTecnico,
@@ -192,6 +198,7 @@ async def cambiar_estado_tecnico(
     responses=RESPUESTAS,
     deprecated=True,
 )
+@solo_lectura
 async def cambiar_estado_tecnico_get(
     id: IdPendiente,
     nuevo_estado: NuevoEstadoTecnico,
@@ -205,6 +212,7 @@ async def cambiar_estado_tecnico_get(
 
 
 @router.put("/{id}/asignar", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+@solo_lectura
 async def asignar(
     id: IdPendiente,
     session: SessionDep,
@@ -226,6 +234,7 @@ async def asignar(
 
 
 @router.put("/{id}/postergar", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+@solo_lectura
 async def postergar(
     id: IdPendiente,
     cuerpo: AccionRequest,
@@ -242,6 +251,7 @@ async def postergar(
 
 
 @router.put("/{id}/cancelar", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+@solo_lectura
 async def cancelar(
     id: IdPendiente,
     cuerpo: AccionRequest,
@@ -256,6 +266,7 @@ async def cancelar(
 
 
 @router.post("/{id}/cancel", response_model=Respuesta[PendienteResponse], responses=RESPUESTAS)
+@solo_lectura
 async def cancelar_como_persat(
     id: IdPendiente,
     cuerpo: CancelarPersatRequest,
@@ -304,6 +315,7 @@ async def _configurar_red(
 
 
 def _rutas_red(segmento: str) -> None:
+    @solo_lectura
     async def pppoe(
         id: IdPendiente,
         session: SessionDep,
@@ -327,6 +339,7 @@ def _rutas_red(segmento: str) -> None:
         args = (usuario, session, comandos, cifrador)
         return await _configurar_red(id, segmento, Accion.CONFIGURAR_PPPOE, completo, *args)
 
+    @solo_lectura
     async def vlan(
         id: IdPendiente,
         session: SessionDep,
