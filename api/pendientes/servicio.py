@@ -137,6 +137,7 @@ def _filas_de_pagina(pagina: Subquery, *orden: Any) -> Select:
             T.apellido_paterno.label("tecnico_apellido"),
             etiquetas.label("etiquetas"),
         )
+        .add_columns(*(c for c in pagina.c if c.key == "total"))
         .join(pagina, pagina.c.id == P.id)
         .join(C, C.id == P.cliente_id)
         .join(R, R.id == P.registrado_por)
@@ -380,10 +381,17 @@ async def listar_pendientes(
             # OFFSET 0 keeps the range a subquery Postgres cannot flatten into the ordered walk.
             rango = elegidos.add_columns(P.fecha_creacion).offset(0).subquery()
             ids = select(rango.c.id).order_by(rango.c.fecha_creacion.desc(), rango.c.id.desc())
+    contar_junto = total is None and bool((filtro.texto or "").strip())
+    if contar_junto:
+        # A text search finds every matching row before it can sort them (its bitmaps are not in creation
+        # order): counting them in the same pass spares a second search for the count.
+        ids = ids.add_columns(func.count().over().label("total"))
     pedida = ids.limit(pagina.size).offset(desde).subquery("pagina")
     # The same order again over the page's rows (a tie goes by id, so it is the same order).
     filas = (await session.execute(_filas_de_pagina(pedida, criterio, P.id.desc()))).all()
-    if total is None and (0 < len(filas) < pagina.size or (desde == 0 and not filas)):
+    if contar_junto and filas:
+        total = filas[0].total
+    elif total is None and (0 < len(filas) < pagina.size or (desde == 0 and not filas)):
         total = desde + len(filas)  # the last page: no need to count
     elif total is None:
         total = await session.scalar(_conteo(donde, visible)) or 0

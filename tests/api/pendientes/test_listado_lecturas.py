@@ -155,3 +155,28 @@ async def test_un_tecnico_con_un_rango_de_fechas_cuenta_solo_lo_suyo(http, h, fi
         if f.vigente and gente["tecnico"] in (f.registrado_por, f.asignado_a) and desde <= f.dia <= hasta
     ]
     assert ids == _en_orden(suyas) and totales == {len(suyas)}
+
+
+@pytest.mark.parametrize("rol", ["coordinadora", "tecnico"])
+async def test_una_busqueda_de_texto_cuenta_en_la_misma_pasada_y_da_el_total_exacto(
+    http, h, filas, sessions, rol
+):
+    """A text search counts its matches in the statement that picks the page: every page, and a page
+    past the end, announce the same exact total."""
+    cliente, _, gente, registro = filas
+    async with sessions() as s:
+        nombre = await s.scalar(select(m.Cliente.nombre).where(m.Cliente.id == cliente))
+    visibles = [
+        f
+        for f in registro
+        if f.vigente and (rol == "coordinadora" or gente[rol] in (f.registrado_por, f.asignado_a))
+    ]
+
+    ids, totales = await _todas(http, h[rol], {"texto": nombre.upper()})
+
+    assert len(visibles) > 20  # more than a page: the count is not the page's length
+    assert ids == _en_orden(visibles)
+    assert totales == {len(visibles)}
+    lejos = {"texto": nombre, "size": 20, "page": 40}
+    r = await http.get("/api/pendientes", params=lejos, headers=h[rol])
+    assert r.json()["data"]["content"] == [] and r.json()["data"]["totalElements"] == len(visibles)
