@@ -112,9 +112,10 @@ async def leer_detalle(
     )
 
 
-def _filas_de_pagina(pagina: Subquery, *orden: Any) -> Select:
+def _filas_de_pagina(pagina: Subquery, *orden: Any, total: Any = None) -> Select:
     """The rows of a page (`pagina`: their ids) in `orden`, as plain columns (a list only reads them, so
-    no ORM objects are built), with the names and the live labels: one statement for the whole page."""
+    no ORM objects are built), with the names and the live labels: one statement for the whole page.
+    `total` (a scalar subquery), or a `total` column of `pagina`, comes out on every row as `total`."""
     P, C, R, T = m.Pendiente, m.Cliente, _registrador, _tecnico
     PE, E = m.PendienteEtiqueta, m.Etiqueta
     par = func.json_build_array(E.id, E.nombre)
@@ -138,6 +139,7 @@ def _filas_de_pagina(pagina: Subquery, *orden: Any) -> Select:
             etiquetas.label("etiquetas"),
         )
         .add_columns(*(c for c in pagina.c if c.key == "total"))
+        .add_columns(*(() if total is None else (total.label("total"),)))
         .join(pagina, pagina.c.id == P.id)
         .join(C, C.id == P.cliente_id)
         .join(R, R.id == P.registrado_por)
@@ -381,19 +383,24 @@ async def listar_pendientes(
             # OFFSET 0 keeps the range a subquery Postgres cannot flatten into the ordered walk.
             rango = elegidos.add_columns(P.fecha_creacion).offset(0).subquery()
             ids = select(rango.c.id).order_by(rango.c.fecha_creacion.desc(), rango.c.id.desc())
-    contar_junto = total is None and bool((filtro.texto or "").strip())
-    if contar_junto:
+    contar_junto, conteo = total is None, None
+    if contar_junto and (filtro.texto or "").strip():
         # A text search finds every matching row before it can sort them (its bitmaps are not in creation
         # order): counting them in the same pass spares a second search for the count.
         ids = ids.add_columns(func.count().over().label("total"))
+    elif contar_junto:
+        # The count in the page's statement, as a subquery Postgres runs once on its own (an InitPlan,
+        # planned as the statement alone would be): one round trip, not two.
+        conteo = _conteo(donde, visible).correlate(None).scalar_subquery()
     pedida = ids.limit(pagina.size).offset(desde).subquery("pagina")
     # The same order again over the page's rows (a tie goes by id, so it is the same order).
-    filas = (await session.execute(_filas_de_pagina(pedida, criterio, P.id.desc()))).all()
+    filas = (await session.execute(_filas_de_pagina(pedida, criterio, P.id.desc(), total=conteo))).all()
     if contar_junto and filas:
-        total = filas[0].total
-    elif total is None and (0 < len(filas) < pagina.size or (desde == 0 and not filas)):
-        total = desde + len(filas)  # the last page: no need to count
+        total = filas[0].total or 0
+    elif total is None and desde == 0:
+        total = 0  # no row at all
     elif total is None:
+        # A page past the end carries no row to bring the count: counted apart.
         total = await session.scalar(_conteo(donde, visible)) or 0
     ahora = datetime.now(UTC)
     return pagina_de([_respuesta_de_fila(f, ahora) for f in filas], total, pagina)

@@ -157,12 +157,12 @@ async def test_un_tecnico_con_un_rango_de_fechas_cuenta_solo_lo_suyo(http, h, fi
     assert ids == _en_orden(suyas) and totales == {len(suyas)}
 
 
+@pytest.mark.parametrize("por", ["texto", "clienteId"])
 @pytest.mark.parametrize("rol", ["coordinadora", "tecnico"])
-async def test_una_busqueda_de_texto_cuenta_en_la_misma_pasada_y_da_el_total_exacto(
-    http, h, filas, sessions, rol
-):
-    """A text search counts its matches in the statement that picks the page: every page, and a page
-    past the end, announce the same exact total."""
+async def test_el_total_sale_con_la_pagina_y_es_exacto_en_cada_pagina(http, h, filas, sessions, rol, por):
+    """The count comes in the statement that picks the page (a text search counts its matches in the
+    same pass; other lists carry the count as a subquery): every page, the last one, and a page past
+    the end announce the same exact total."""
     cliente, _, gente, registro = filas
     async with sessions() as s:
         nombre = await s.scalar(select(m.Cliente.nombre).where(m.Cliente.id == cliente))
@@ -171,12 +171,12 @@ async def test_una_busqueda_de_texto_cuenta_en_la_misma_pasada_y_da_el_total_exa
         for f in registro
         if f.vigente and (rol == "coordinadora" or gente[rol] in (f.registrado_por, f.asignado_a))
     ]
+    params = {"texto": nombre.upper()} if por == "texto" else {"clienteId": cliente}
 
-    ids, totales = await _todas(http, h[rol], {"texto": nombre.upper()})
+    ids, totales = await _todas(http, h[rol], params)
 
     assert len(visibles) > 20  # more than a page: the count is not the page's length
     assert ids == _en_orden(visibles)
     assert totales == {len(visibles)}
-    lejos = {"texto": nombre, "size": 20, "page": 40}
-    r = await http.get("/api/pendientes", params=lejos, headers=h[rol])
+    r = await http.get("/api/pendientes", params=params | {"size": 20, "page": 40}, headers=h[rol])
     assert r.json()["data"]["content"] == [] and r.json()["data"]["totalElements"] == len(visibles)
