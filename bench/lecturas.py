@@ -8,7 +8,9 @@ spread over a year: states, lugares, types, priorities, SLA, labels), and reuses
 new migrations are applied, then ANALYZE). Then it serves the real API with uvicorn on a free port and,
 for every list of the board,
   http   GET /api/pendientes?...: token check, user reload, count, page, labels, JSON
-  sql    the SQL statements that same list runs (captured from the service, replayed with psycopg)
+  cpu    the API process's CPU time per request over those requests (/proc/<pid>/stat)
+  sql    the SQL statements that same list runs (captured from the service, replayed with psycopg in
+         autocommit, as the API's read-only routes send them)
 prints p50 / p95 of both and their ratio (sql / http: 1.0 means HTTP adds nothing), and each plan's
 node types, flagging a sequential scan on pendientes. The board's columns are measured too: GET /tablero
 (the HTML page) against the SQL of `por_estado`. Figures, not assertions.
@@ -349,14 +351,20 @@ def _plan(conn: psycopg.Connection, sentencias: list[tuple[str, Any]]) -> str:
 
 
 def _sql(conn: psycopg.Connection, sentencias: list[tuple[str, Any]], veces: int) -> list[float]:
+    """`conn` in autocommit, as the API's read-only routes send their statements (no BEGIN, no ROLLBACK)."""
     latencias = []
     for _ in range(veces):
         inicio = time.perf_counter()
         for sql, parametros in sentencias:
             conn.execute(sql, parametros).fetchall()
-        conn.commit()
         latencias.append((time.perf_counter() - inicio) * 1000)
     return latencias
+
+
+def _cpu_ms(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, in ms."""
+    campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(campos[11]) + int(campos[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def _http(http: httpx.Client, token: str, caso: Caso, veces: int) -> tuple[list[float], int]:
@@ -377,8 +385,14 @@ def _http(http: httpx.Client, token: str, caso: Caso, veces: int) -> tuple[list[
     return latencias, total
 
 
+@dataclass
+class Api:
+    base: str
+    pid: int
+
+
 @contextmanager
-def _api(url: str, puerto: int) -> Iterator[str]:
+def _api(url: str, puerto: int) -> Iterator[Api]:
     from infra.seguridad import generar_fernet_key, generar_jwt_secret
 
     os.environ.setdefault("JWT_SECRET", generar_jwt_secret())
@@ -401,7 +415,7 @@ def _api(url: str, puerto: int) -> Iterator[str]:
     proceso = subprocess.Popen(comando, env=entorno)
     try:
         esperar_puerto(puerto, 60, proceso)
-        yield f"http://127.0.0.1:{puerto}"
+        yield Api(f"http://127.0.0.1:{puerto}", proceso.pid)
     finally:
         proceso.terminate()
         proceso.wait(10)
@@ -414,32 +428,37 @@ class Medida:
     http: list[float]
     sql: list[float]
     plan: str
+    cpu: float  # ms of the API process's CPU per request (the sequential ones)
 
 
-def medir(args: argparse.Namespace) -> tuple[list[Medida], list[float]]:
+def medir(args: argparse.Namespace) -> tuple[list[Medida], Medida]:
     """Every list (and the board) through HTTP and as raw SQL, and the floor of an authenticated read."""
     with _postgres(Path(args.datos)) as servidor:
         url = _preparar(servidor, args.filas)
-        with _api(url, args.puerto) as api, httpx.Client(base_url=api, timeout=60) as http:
+        with _api(url, args.puerto) as api, httpx.Client(base_url=api.base, timeout=60) as http:
             tokens = {}
             for dni in (COORDINADORA, TECNICO):
                 r = http.post("/auth", json={"dni": dni, "password": PASSWORD_DEMO})
                 r.raise_for_status()
                 tokens[dni] = r.json()["data"]["token"]
             medidas = []
-            with psycopg.connect(url) as conn:
+            with psycopg.connect(url, autocommit=True) as conn:
                 for caso in _casos():
                     sentencias = asyncio.run(_sql_de(url, tokens[caso.quien], caso))
                     _http(http, tokens[caso.quien], caso, 5)  # warm-up
                     _sql(conn, sentencias, 5)
+                    cpu = _cpu_ms(api.pid)
                     lat_http, total = _http(http, tokens[caso.quien], caso, args.veces)
+                    cpu = (_cpu_ms(api.pid) - cpu) / args.veces
                     lat_sql = _sql(conn, sentencias, args.veces)
-                    medidas.append(Medida(caso, total, lat_http, lat_sql, _plan(conn, sentencias)))
+                    medidas.append(Medida(caso, total, lat_http, lat_sql, _plan(conn, sentencias), cpu))
             # The floor of any read: token check, user reload, envelope; no list at all.
             caso = Caso("floor: GET /api/pendientes/filtros", COORDINADORA, ruta="/api/pendientes/filtros")
             _http(http, tokens[COORDINADORA], caso, 5)
+            cpu = _cpu_ms(api.pid)
             piso, _ = _http(http, tokens[COORDINADORA], caso, args.veces)
-    return medidas, piso
+            cpu = (_cpu_ms(api.pid) - cpu) / args.veces
+    return medidas, Medida(caso, 0, piso, [], "", cpu)
 
 
 def main(args: argparse.Namespace) -> None:
@@ -458,27 +477,33 @@ def filas(args: argparse.Namespace) -> list[tuple[str, str, str, float | None]]:
     for md in medidas:
         h50, s50 = _p(md.http, 50), _p(md.sql, 50)
         figura = f"list {escala}: {md.caso.nombre} ({md.total:,} rows) p50 ms"
-        resultado.append((figura, f"{h50:.1f} (p95 {_p(md.http, 95):.1f})", f"{s50:.1f}", s50 / h50))
+        producto = f"{h50:.1f} (p95 {_p(md.http, 95):.1f}; API CPU {md.cpu:.1f} ms/request)"
+        resultado.append((figura, producto, f"{s50:.1f}", s50 / h50))
     figura = f"list {escala}: floor, an authenticated read without SQL p50 ms"
-    resultado.append((figura, f"{_p(piso, 50):.1f} (p95 {_p(piso, 95):.1f})", "—", None))
+    producto = f"{_p(piso.http, 50):.1f} (p95 {_p(piso.http, 95):.1f}; API CPU {piso.cpu:.1f} ms/request)"
+    resultado.append((figura, producto, "—", None))
     return resultado
 
 
-def _tabla(args: argparse.Namespace, medidas: list[Medida], piso: list[float]) -> None:
+def _tabla(args: argparse.Namespace, medidas: list[Medida], piso: Medida) -> None:
     carga = "/".join(f"{c:.1f}" for c in os.getloadavg())
     cabecera = f"{args.filas:,} pendientes, {args.veces} sequential requests each"
     print(f"\n{cabecera}; nproc {os.cpu_count()}; load average {carga}")
-    print("\n| list | rows | http p50 ms | http p95 ms | sql p50 ms | sql p95 ms | sql / http (p50) | plan |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print(
+        "\n| list | rows | http p50 ms | http p95 ms | API CPU ms/request | sql p50 ms | sql p95 ms "
+        "| sql / http (p50) | plan |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for md in medidas:
         h50, s50 = _p(md.http, 50), _p(md.sql, 50)
         print(
-            f"| {md.caso.nombre} | {md.total:,} | {h50:.1f} | {_p(md.http, 95):.1f} | {s50:.1f} | "
-            f"{_p(md.sql, 95):.1f} | {s50 / h50:.2f} | {md.plan} |"
+            f"| {md.caso.nombre} | {md.total:,} | {h50:.1f} | {_p(md.http, 95):.1f} | {md.cpu:.1f} | "
+            f"{s50:.1f} | {_p(md.sql, 95):.1f} | {s50 / h50:.2f} | {md.plan} |"
         )
+    piso50, piso95 = _p(piso.http, 50), _p(piso.http, 95)
     print(
-        f"| floor: an authenticated read without SQL (GET /api/pendientes/filtros) | | {_p(piso, 50):.1f} | "
-        f"{_p(piso, 95):.1f} | | | | |"
+        f"| floor: an authenticated read without SQL (GET /api/pendientes/filtros) | | {piso50:.1f} | "
+        f"{piso95:.1f} | {piso.cpu:.1f} | | | | |"
     )
     if args.json:
         datos = [{"list": md.caso.nombre, "http": md.http, "sql": md.sql} for md in medidas]
