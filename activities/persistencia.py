@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic.alias_generators import to_camel
-from sqlalchemy import any_, bindparam, delete, exists, func, select, text, update
+from sqlalchemy import any_, bindparam, delete, exists, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,10 +26,10 @@ from contrato.mensajes import (
     ResultadoCambio,
 )
 from db import models as m
+from db.eventos import ANUNCIO, evento_de_pendiente, registrar_de_pendiente, vista_de_fila
 from db.eventos import actor as actor_evento
-from db.eventos import registrar_de_pendiente
 from db.identidad import clave_de_firma
-from db.lectura import DETALLES, columnas_sla, detalle_de, hechos_vivos
+from db.lectura import DETALLES, UN_PENDIENTE, columnas_sla, detalle_de, hechos_vivos
 from db.notificaciones import con_permiso, notificar, usuarios_activos
 from domain.acciones import Accion, efecto_de
 from domain.avisos import AVISOS, TECNICO, Aviso
@@ -161,7 +162,9 @@ async def _etiquetas_de(s: AsyncSession, pendiente_id: int) -> dict[int, str]:
 # The statements on every change's path, built once (building them is a good part of their cost).
 _PENDIENTES = m.Pendiente.__table__
 _LEER = select(_PENDIENTES).where(_PENDIENTES.c.id == bindparam("pendiente_id"))
-_BLOQUEAR = _LEER.with_for_update()
+# The row locked with its view (names, detail, labels): a change that touches only the row builds its
+# event from it instead of reading the view again.
+_BLOQUEAR = UN_PENDIENTE.with_for_update(of=_PENDIENTES)
 _HUELLA_DE_CAMBIO = select(m.Historial.__table__.c.huella).where(
     m.Historial.__table__.c.pendiente_id == bindparam("pendiente_id"),
     m.Historial.__table__.c.cambio_id == bindparam("cambio_id"),
@@ -169,6 +172,98 @@ _HUELLA_DE_CAMBIO = select(m.Historial.__table__.c.huella).where(
 _INSERTAR_HISTORIAL = insert(m.Historial.__table__)
 # The unique (pendiente, key) of historial: a change's key already used at an older seq.
 CLAVE_DE_CAMBIO = "uq_historiales_pendiente_id_cambio_id"
+
+
+# A change that writes only the row's lifecycle columns, one session opened or closed, its historial row
+# and its event: all of it in one statement (data-modifying CTEs), built once per shape.
+_COLUMNAS_DE_ESTADO = (
+    "estado",
+    "estado_tecnico",
+    "asignado_a",
+    "fecha_pendiente",
+    "vencido",
+    "seq",
+    "sla_plazo_seg",
+    "sla_consumido_seg",
+    "sla_desde",
+    "sla_nivel",
+    "sla_vence",
+    "estado_sla",
+)
+_HISTORIALES, _TIEMPOS, _EVENTOS = m.Historial.__table__, m.PendienteTiempo.__table__, m.Evento.__table__
+_COLUMNAS_HISTORIAL = (
+    "empleado_id",
+    "actor_nombre",
+    "accion",
+    "estado_anterior",
+    "estado",
+    "estado_tecnico_anterior",
+    "estado_tecnico",
+    "detalles",
+    "seq",
+    "cambio_id",
+    "huella",
+)
+
+
+def _sin_duplicar_sesion(insercion: Any) -> Any:
+    # Must match the partial unique index's predicate text for Postgres to infer it.
+    return insercion.on_conflict_do_nothing(
+        index_elements=["pendiente_id", "empleado_id"], index_where=text("hora_fin IS NULL AND vigente")
+    )
+
+
+_CERRAR_SESION = (
+    update(_TIEMPOS)
+    .where(_TIEMPOS.c.hora_fin.is_(None), _TIEMPOS.c.vigente.is_(True))
+    .values(hora_fin=func.now())
+)
+
+
+def _parametros(prefijo: str, tabla: Any, columnas: Iterable[str]) -> dict[str, Any]:
+    return {c: bindparam(f"{prefijo}_{c}", type_=tabla.c[c].type) for c in columnas}
+
+
+def _sentencia_de_una_vez(sesion: str | None, con_evento: bool) -> Any:
+    """UPDATE pendientes + the session's INSERT or UPDATE + INSERT historiales (+ INSERT eventos with
+    its NOTIFY): one round trip, all or nothing like the transaction around it."""
+    # Not named after a column: an UPDATE takes any parameter that is named like one of its columns as
+    # a value to SET.
+    pendiente = bindparam("cambio_pendiente", type_=_PENDIENTES.c.id.type)
+    partes = [
+        update(_PENDIENTES)
+        .where(_PENDIENTES.c.id == pendiente)
+        .values(**_parametros("p", _PENDIENTES, _COLUMNAS_DE_ESTADO))
+        .cte("fila"),
+        insert(_HISTORIALES)
+        .values(pendiente_id=pendiente, **_parametros("h", _HISTORIALES, _COLUMNAS_HISTORIAL))
+        .cte("historial"),
+    ]
+    if sesion == "abrir":
+        abrir = insert(_TIEMPOS).values(
+            pendiente_id=pendiente,
+            empleado_id=bindparam("t_empleado_id", type_=_TIEMPOS.c.empleado_id.type),
+            hora_inicio=func.now(),
+            descripcion=bindparam("t_descripcion", type_=_TIEMPOS.c.descripcion.type),
+        )
+        partes.append(_sin_duplicar_sesion(abrir).cte("sesion"))
+    elif sesion == "cerrar":
+        partes.append(_CERRAR_SESION.where(_TIEMPOS.c.pendiente_id == pendiente).cte("sesion"))
+    if con_evento:
+        principal = insert(_EVENTOS).values(**_parametros("e", _EVENTOS, _COLUMNAS_EVENTO)).returning(ANUNCIO)
+    else:
+        principal = select(literal_column("1"))
+    for parte in partes:
+        principal = principal.add_cte(parte)
+    return principal
+
+
+_COLUMNAS_EVENTO = ("id", "tipo", "pendiente_id", "cliente_id", "seq", "datos")
+_SENTENCIAS_DE_UNA_VEZ = {
+    (sesion, evento): _sentencia_de_una_vez(sesion, evento)
+    for sesion in (None, "abrir", "cerrar")
+    for evento in (False, True)
+}
 
 
 def _restriccion(error: IntegrityError) -> str | None:
@@ -303,6 +398,8 @@ class PersistenciaActivities:
 
     async def _escribir(self, s: AsyncSession, fila: Any, cambio: Cambio) -> ResultadoCambio:
         """The change, its historial row, its notices and its event, in the caller's transaction."""
+        if _solo_de_estado(fila, cambio):
+            return await self._escribir_de_una_vez(s, fila, cambio)
         detalles = cambio.detalles
         if efecto_de(cambio.accion).tecnico == "asignar":
             detalles = await self._verificar_tecnico(s, cambio.despues.asignado_a)
@@ -327,27 +424,63 @@ class PersistenciaActivities:
         await self._registrar_tiempos(s, cambio)
         await self._notificar(s, fila, cambio, detalles)
         await s.execute(
-            _INSERTAR_HISTORIAL,
-            {
-                "pendiente_id": cambio.pendiente_id,
-                "empleado_id": cambio.actor.empleado_id,
-                "actor_nombre": cambio.actor.nombre,
-                "accion": cambio.accion,
-                "estado_anterior": cambio.antes.estado,
-                "estado": despues.estado,
-                "estado_tecnico_anterior": cambio.antes.estado_tecnico,
-                "estado_tecnico": despues.estado_tecnico,
-                "detalles": detalles[:500] if detalles else None,
-                "seq": cambio.seq,
-                "cambio_id": cambio.cambio_id,
-                "huella": cambio.huella,
-            },
+            _INSERTAR_HISTORIAL, {"pendiente_id": cambio.pendiente_id} | self._historial(cambio, detalles)
         )
         # After every early return above (a retry of a committed change writes nothing): the event
         # commits with the change and its historial row, once per seq.
         motivo = cambio.detalles if cambio.accion in POR_ACCION else None
         await _evento(s, cambio.accion, cambio.pendiente_id, cambio.actor, motivo, detalles)
         return ResultadoCambio(aplicado=True, nombres_etiquetas=nombres_etiquetas)
+
+    async def _escribir_de_una_vez(self, s: AsyncSession, fila: Any, cambio: Cambio) -> ResultadoCambio:
+        """`_escribir` of a change that touches only the row's lifecycle columns: the same rows, with the
+        event's view built from the locked row and the new values instead of read again."""
+        await self._notificar(s, fila, cambio, cambio.detalles)
+        despues = cambio.despues
+        columnas = {
+            "estado": despues.estado,
+            "estado_tecnico": despues.estado_tecnico,
+            "asignado_a": despues.asignado_a,
+            "fecha_pendiente": despues.fecha_pendiente,
+            "vencido": despues.vencido,
+            "seq": cambio.seq,
+        } | columnas_sla(despues.sla, despues.estado)
+        parametros = {"cambio_pendiente": cambio.pendiente_id} | {f"p_{c}": v for c, v in columnas.items()}
+        parametros |= {f"h_{c}": v for c, v in self._historial(cambio, cambio.detalles).items()}
+        sesion = efecto_de(cambio.accion).sesion
+        if sesion == "abrir":
+            if despues.asignado_a is None:
+                sesion = None
+            else:
+                parametros |= {
+                    "t_empleado_id": despues.asignado_a,
+                    "t_descripcion": f"sesión abierta al {cambio.accion}",
+                }
+        tipo = evento_de_cambio(cambio.accion)
+        if tipo is not None:
+            vista = vista_de_fila(SimpleNamespace(**(fila._asdict() | columnas)))
+            motivo = cambio.detalles if cambio.accion in POR_ACCION else None
+            quien = actor_evento(cambio.actor.usuario_id, cambio.actor.empleado_id, cambio.actor.nombre)
+            evento = evento_de_pendiente(tipo, vista, quien, motivo=motivo, detalles=cambio.detalles)
+            parametros |= {f"e_{c}": v for c, v in evento.items()}
+        await s.execute(_SENTENCIAS_DE_UNA_VEZ[sesion, tipo is not None], parametros)
+        return ResultadoCambio(aplicado=True)
+
+    @staticmethod
+    def _historial(cambio: Cambio, detalles: str | None) -> dict[str, object]:
+        return {
+            "empleado_id": cambio.actor.empleado_id,
+            "actor_nombre": cambio.actor.nombre,
+            "accion": cambio.accion,
+            "estado_anterior": cambio.antes.estado,
+            "estado": cambio.despues.estado,
+            "estado_tecnico_anterior": cambio.antes.estado_tecnico,
+            "estado_tecnico": cambio.despues.estado_tecnico,
+            "detalles": detalles[:500] if detalles else None,
+            "seq": cambio.seq,
+            "cambio_id": cambio.cambio_id,
+            "huella": cambio.huella,
+        }
 
     @activity.defn(name=nombres.CARGAR_ACTOR)
     async def cargar_actor(self, usuario_id: int) -> ActorMsg | None:
@@ -397,29 +530,17 @@ class PersistenciaActivities:
         accion, sesion = cambio.accion, efecto_de(cambio.accion).sesion
         if sesion == "abrir" and cambio.despues.asignado_a is not None:
             await s.execute(
-                insert(m.PendienteTiempo)
-                .values(
-                    pendiente_id=cambio.pendiente_id,
-                    empleado_id=cambio.despues.asignado_a,
-                    hora_inicio=func.now(),
-                    descripcion=f"sesión abierta al {accion}",
-                )
-                .on_conflict_do_nothing(
-                    index_elements=["pendiente_id", "empleado_id"],
-                    # Must match the partial unique index's predicate text for Postgres to infer it.
-                    index_where=text("hora_fin IS NULL AND vigente"),
+                _sin_duplicar_sesion(
+                    insert(_TIEMPOS).values(
+                        pendiente_id=cambio.pendiente_id,
+                        empleado_id=cambio.despues.asignado_a,
+                        hora_inicio=func.now(),
+                        descripcion=f"sesión abierta al {accion}",
+                    )
                 )
             )
         elif sesion == "cerrar":
-            await s.execute(
-                update(m.PendienteTiempo)
-                .where(
-                    m.PendienteTiempo.pendiente_id == cambio.pendiente_id,
-                    m.PendienteTiempo.hora_fin.is_(None),
-                    m.PendienteTiempo.vigente.is_(True),
-                )
-                .values(hora_fin=func.now())
-            )
+            await s.execute(_CERRAR_SESION.where(_TIEMPOS.c.pendiente_id == cambio.pendiente_id))
 
     async def _notificar(
         self, s: AsyncSession, fila: m.Pendiente, cambio: Cambio, detalles: str | None
@@ -520,6 +641,21 @@ class PersistenciaActivities:
         )
         nombres = sorted(actuales[i] for i in set(cambio.etiquetas))
         return "etiquetas: " + (", ".join(nombres) or "ninguna"), nombres
+
+
+def _solo_de_estado(fila: Any, cambio: Cambio) -> bool:
+    """Whether the change writes only the row's lifecycle columns (no detail, network values, labels,
+    header or deletion, the same technician, a clock): the event's view is then the locked one's."""
+    efecto = efecto_de(cambio.accion)
+    return (
+        cambio.detalle is None
+        and efecto.red is None
+        and efecto.tecnico != "asignar"
+        and cambio.etiquetas is None
+        and not _cabecera_editada(cambio)
+        and cambio.despues.asignado_a == fila.asignado_a
+        and cambio.despues.sla is not None
+    )
 
 
 async def _evento(

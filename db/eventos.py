@@ -53,6 +53,29 @@ def actor(usuario_id: int | None, empleado_id: int | None, nombre: str) -> dict[
     return {"usuarioId": usuario_id, "empleadoId": empleado_id, "nombre": nombre}
 
 
+def fila_evento(
+    tipo: TipoEvento,
+    datos: dict[str, Any],
+    *,
+    pendiente_id: int | None = None,
+    cliente_id: int | None = None,
+    seq: int | None = None,
+    evento_id: str | None = None,
+) -> dict[str, Any]:
+    """The outbox row of an event (its columns), with its id: derived for a pendiente's own change."""
+    if evento_id is None:
+        propio = tipo in TIPOS_DE_CAMBIO
+        evento_id = id_evento(pendiente_id if propio else None, seq if propio else None)
+    return {
+        "id": evento_id,
+        "tipo": tipo,
+        "pendiente_id": pendiente_id,
+        "cliente_id": cliente_id,
+        "seq": seq,
+        "datos": datos,
+    }
+
+
 async def registrar_evento(
     session: AsyncSession,
     tipo: TipoEvento,
@@ -64,33 +87,22 @@ async def registrar_evento(
     evento_id: str | None = None,
 ) -> str:
     """Write the event in the caller's transaction (it exists only if the change commits); its id."""
-    if evento_id is None:
-        propio = tipo in TIPOS_DE_CAMBIO
-        evento_id = id_evento(pendiente_id if propio else None, seq if propio else None)
-    valores = {
-        "id": evento_id,
-        "tipo": tipo,
-        "pendiente_id": pendiente_id,
-        "cliente_id": cliente_id,
-        "seq": seq,
-        "datos": datos,
-    }
-    if pendiente_id is None:
-        await session.execute(_INSERTAR_EVENTO, valores)
-    else:
-        # One round trip: the row and its NOTIFY, which Postgres delivers only on commit, so a
-        # rolled-back change is never announced.
-        await session.execute(_INSERTAR_Y_ANUNCIAR, valores)
-    return evento_id
-
-
-_INSERTAR_EVENTO = insert(m.Evento.__table__)
-_INSERTAR_Y_ANUNCIAR = _INSERTAR_EVENTO.returning(
-    func.pg_notify(
-        CANAL_PENDIENTES,
-        func.concat(m.Evento.__table__.c.pendiente_id, ":", func.coalesce(m.Evento.__table__.c.seq, 0)),
+    valores = fila_evento(
+        tipo, datos, pendiente_id=pendiente_id, cliente_id=cliente_id, seq=seq, evento_id=evento_id
     )
+    # One round trip for a pendiente's event: the row and its NOTIFY, which Postgres delivers only
+    # on commit, so a rolled-back change is never announced.
+    await session.execute(_INSERTAR_EVENTO if pendiente_id is None else INSERTAR_Y_ANUNCIAR, valores)
+    return valores["id"]
+
+
+_EVENTOS = m.Evento.__table__
+_INSERTAR_EVENTO = insert(_EVENTOS)
+# "<pendiente id>:<version>" on CANAL_PENDIENTES, from the inserted row (usable in any INSERT INTO eventos).
+ANUNCIO = func.pg_notify(
+    CANAL_PENDIENTES, func.concat(_EVENTOS.c.pendiente_id, ":", func.coalesce(_EVENTOS.c.seq, 0))
 )
+INSERTAR_Y_ANUNCIAR = _INSERTAR_EVENTO.returning(ANUNCIO)
 
 
 # --- Values as the API writes them ------------------------------------------------------------------
@@ -124,12 +136,11 @@ def _nombre_de(nombre: str | None, apellido: str | None) -> str | None:
 def _detalle_de_fila(fila: Any) -> dict[str, Any] | None:
     """The type detail as `GET /api/pendientes/{id}/<tipo>` shows it, without `ppoePassword`."""
     prefijo = f"detalle_{TipoPendiente(fila.tipo).value.lower()}__"
-    valores = fila._mapping
-    if valores[prefijo + "existe"] is None:
+    if getattr(fila, prefijo + "existe") is None:
         return None
     vista: dict[str, Any] = {"id": fila.id, "pendienteId": fila.id, "tipo": _valor(fila.tipo)}
-    vista |= {to_camel(c): _valor(valores.get(prefijo + c)) for c in CAMPOS_VISTA_DETALLE}
-    vista["ppoe"] = valores.get(prefijo + "pppoe_usuario")
+    vista |= {to_camel(c): _valor(getattr(fila, prefijo + c, None)) for c in CAMPOS_VISTA_DETALLE}
+    vista["ppoe"] = getattr(fila, prefijo + "pppoe_usuario", None)
     return vista
 
 
@@ -138,8 +149,11 @@ async def vista_pendiente(session: AsyncSession, pendiente_id: int) -> dict[str,
     its `etiquetas` and whether it was deleted (`eliminado`: the last view of a deleted one)."""
     await session.flush()  # a Core statement does not flush the session's pending objects by itself
     p = (await session.execute(UN_PENDIENTE, {"pendiente_id": pendiente_id})).first()
-    if p is None:
-        return None
+    return None if p is None else vista_de_fila(p)
+
+
+def vista_de_fila(p: Any) -> dict[str, Any]:
+    """`vista_pendiente` of a row of db.lectura.UN_PENDIENTE (or of any object with its attributes)."""
     return {
         "id": p.id,
         "fechaCreacion": _valor(p.fecha_creacion),
@@ -259,6 +273,16 @@ async def vista_cliente(session: AsyncSession, cliente_id: int) -> dict[str, Any
 # --- Whole payloads --------------------------------------------------------------------------------
 
 
+def evento_de_pendiente(
+    tipo: TipoEvento, vista: dict[str, Any], quien: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """The outbox row of a pendiente's own change: `{"pendiente", "actor", ...extra}`, at its seq."""
+    datos = {"pendiente": vista, "actor": quien} | {k: v for k, v in extra.items() if v is not None}
+    return fila_evento(
+        tipo, datos, pendiente_id=vista["id"], cliente_id=vista["idCliente"], seq=vista["version"]
+    )
+
+
 async def registrar_de_pendiente(
     session: AsyncSession,
     tipo: TipoEvento,
@@ -266,12 +290,10 @@ async def registrar_de_pendiente(
     quien: dict[str, Any],
     **extra: Any,
 ) -> str:
-    """A pendiente's own change: `{"pendiente", "actor", ...extra}`, at the pendiente's seq."""
-    vista = await vista_pendiente(session, pendiente_id)
-    datos = {"pendiente": vista, "actor": quien} | {k: v for k, v in extra.items() if v is not None}
-    return await registrar_evento(
-        session, tipo, datos, pendiente_id=pendiente_id, cliente_id=vista["idCliente"], seq=vista["version"]
-    )
+    """A pendiente's own change, its view read in the caller's transaction."""
+    valores = evento_de_pendiente(tipo, await vista_pendiente(session, pendiente_id), quien, **extra)
+    await session.execute(INSERTAR_Y_ANUNCIAR, valores)
+    return valores["id"]
 
 
 async def registrar_de_anexo(

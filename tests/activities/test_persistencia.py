@@ -14,8 +14,10 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.persistencia import PersistenciaActivities
 from api.pendientes.comandos import Comandos
-from contrato.mensajes import SISTEMA, Cambio, DatosPendiente, OrigenCambio
+from contrato.mensajes import SISTEMA, Cambio, DatosPendiente, OrdenAccion, OrigenCambio
 from db import models as m
+from db.eventos import vista_pendiente
+from domain.acciones import Accion
 from domain.errores import TipoError
 from ops.demo import personas_demo
 from tests.conftest import TASK_QUEUE
@@ -123,3 +125,46 @@ async def test_un_cambio_sobre_un_seq_ya_ocupado_devuelve_el_registro(actividade
     resultado = await _aplicar(actividades, otro)
     assert not resultado.aplicado and resultado.vivo.seq == viejo.seq
     assert await _escritos(sessions, pendiente_id) == escritos
+
+
+async def _ultimo_evento(sessions, pendiente_id: int) -> dict:
+    async with sessions() as s:
+        ultimo = select(m.Evento.datos).where(m.Evento.pendiente_id == pendiente_id)
+        return await s.scalar(ultimo.order_by(m.Evento.numero.desc()).limit(1))
+
+
+def _sin_reloj(vista: dict) -> dict:
+    # Minutes elapsed are computed at the moment each view is built: they may differ by one.
+    return {k: v for k, v in vista.items() if k != "slaTranscurridoMinutos"}
+
+
+async def test_el_evento_de_cada_cambio_muestra_el_pendiente_como_quedo(temporal_env, sessions, pendiente_id):
+    """Changes that touch only the lifecycle columns build their event's view from the locked row and
+    the new values; it must be exactly the view read back once the change is committed."""
+    personas = await personas_demo(sessions)
+    coordinadora, tecnico = personas.actores["coordinadora"], personas.tecnicos[0]
+    comandos = Comandos(temporal_env.client, sessions, TASK_QUEUE)
+    pasos = [
+        (Accion.ASIGNAR, OrdenAccion(actor=coordinadora, tecnico_id=tecnico.empleado_id)),
+        (Accion.COMENZAR, OrdenAccion(actor=tecnico)),
+        (Accion.PAUSAR, OrdenAccion(actor=tecnico, motivo="almuerzo")),
+        (Accion.CONTINUAR, OrdenAccion(actor=tecnico)),
+        (Accion.TERMINAR, OrdenAccion(actor=tecnico)),
+    ]
+    for accion, orden in pasos:
+        vivo = await comandos.ejecutar(pendiente_id, accion, orden)
+        evento = await _ultimo_evento(sessions, pendiente_id)
+        async with sessions() as s:
+            leida = await vista_pendiente(s, pendiente_id)
+        assert evento["pendiente"]["version"] == vivo.seq, accion
+        assert _sin_reloj(evento["pendiente"]) == _sin_reloj(leida), accion
+    async with sessions() as s:
+        sesiones = (
+            await s.execute(
+                select(m.PendienteTiempo.hora_inicio, m.PendienteTiempo.hora_fin)
+                .where(m.PendienteTiempo.pendiente_id == pendiente_id)
+                .order_by(m.PendienteTiempo.id)
+            )
+        ).all()
+    # comenzar and continuar opened a session each; pausar and terminar closed them.
+    assert len(sesiones) == 2 and all(fin is not None and fin >= inicio for inicio, fin in sesiones)
