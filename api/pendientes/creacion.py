@@ -4,7 +4,7 @@ check, key and start the workflow the same way (the body is CrearPendienteReques
 from __future__ import annotations
 
 from pydantic import ValidationError
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.comun.deps import UsuarioActual
@@ -31,13 +31,21 @@ def _detalle(body: CrearPendienteRequest) -> dict[str, object] | None:
     return detalle.model_dump(mode="json")
 
 
+def _consulta_vigentes():
+    clientes, empleados = m.Cliente.__table__, m.Empleado.__table__
+    cliente = exists().where(clientes.c.id == bindparam("cliente_id"), clientes.c.vigente.is_(True))
+    empleado = exists().where(empleados.c.id == bindparam("empleado_id"), empleados.c.vigente.is_(True))
+    return select(cliente, empleado)
+
+
+_VIGENTES = _consulta_vigentes()
+
+
 async def _vigentes(session: AsyncSession, cliente_id: int, empleado_id: int | None) -> tuple[bool, bool]:
     """Whether the client and the registering empleado exist and are live, in one round trip (the same
     rules as servicio.exigir_cliente_vigente and exigir_empleado_vigente, which each take one)."""
-    clientes, empleados = m.Cliente.__table__, m.Empleado.__table__
-    cliente = exists().where(clientes.c.id == cliente_id, clientes.c.vigente.is_(True))
-    empleado = exists().where(empleados.c.id == empleado_id, empleados.c.vigente.is_(True))
-    return tuple((await session.execute(select(cliente, empleado))).one())
+    fila = (await session.execute(_VIGENTES, {"cliente_id": cliente_id, "empleado_id": empleado_id})).one()
+    return bool(fila[0]), bool(fila[1])
 
 
 async def datos_creacion(
