@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.runtime import Runtime
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker import PollerBehaviorSimpleMaximum, UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 import workflows
@@ -95,10 +95,15 @@ def runtime(settings: Settings) -> Runtime | None:
     return runtime
 
 
-def opciones(settings: Settings) -> dict[str, int]:
+def opciones(settings: Settings) -> dict[str, object]:
     """temporalio Worker options from the settings. The sticky cache (WORKER_WORKFLOW_CACHE): workflows kept
-    in memory between their tasks; one evicted replays its whole history at its next task."""
-    return {"max_cached_workflows": settings.worker_workflow_cache}
+    in memory between their tasks; one evicted replays its whole history at its next task. The polls
+    (WORKER_WORKFLOW_POLLS, WORKER_POLLS_TASK_QUEUE): how many workflow tasks can be fetched at once."""
+    return {
+        "max_cached_workflows": settings.worker_workflow_cache,
+        "workflow_task_poller_behavior": PollerBehaviorSimpleMaximum(settings.worker_workflow_polls),
+        "nonsticky_to_sticky_poll_ratio": settings.worker_polls_task_queue,
+    }
 
 
 def compilar_flujos() -> None:

@@ -296,50 +296,76 @@ class PersistenciaActivities:
             return await self._registrar(inicio)
 
     async def _registrar(self, inicio: InicioPendiente) -> EstadoVivo:
+        """One statement writes the row, its detail and the 'crear' historial entry (the last two only
+        if the row is new), then the event; a retry that finds the row committed reads it instead."""
         datos = inicio.datos
+        fila_valores = {
+            "id": inicio.pendiente_id,
+            "cliente_id": datos.cliente_id,
+            "registrado_por": datos.registrado_por,
+            "tipo": datos.tipo,
+            "lugar": datos.lugar,
+            "prioridad": datos.prioridad,
+            "empresa": datos.empresa,
+            "direccion": datos.direccion,
+            "fecha_pendiente": datos.fecha_pendiente,
+            "repetitivo_id": datos.repetitivo_id,
+            **columnas_sla(inicio.sla, EstadoPendiente.REGISTRADO),
+        }
+        detalle = datos.detalle
+        sentencia = self._alta(datos.tipo, tuple(fila_valores), None if detalle is None else tuple(detalle))
+        parametros = {f"p_{c}": v for c, v in fila_valores.items()}
+        parametros |= {f"d_{c}": v for c, v in (detalle or {}).items()}
+        historial = {"empleado_id": inicio.actor.empleado_id, "actor_nombre": inicio.actor.nombre}
+        parametros |= {f"h_{c}": v for c, v in (historial | self._HISTORIAL_CREAR).items()}
         async with self._sessions.begin() as s:
-            insertado = await s.scalar(
-                insert(m.Pendiente)
-                .values(
-                    id=inicio.pendiente_id,
-                    cliente_id=datos.cliente_id,
-                    registrado_por=datos.registrado_por,
-                    tipo=datos.tipo,
-                    lugar=datos.lugar,
-                    prioridad=datos.prioridad,
-                    empresa=datos.empresa,
-                    direccion=datos.direccion,
-                    fecha_pendiente=datos.fecha_pendiente,
-                    repetitivo_id=datos.repetitivo_id,
-                    **columnas_sla(inicio.sla, EstadoPendiente.REGISTRADO),
-                )
-                .on_conflict_do_nothing(index_elements=["id"])
-                .returning(m.Pendiente.id)
-            )
-            if insertado is not None:
-                await self._insertar_detalle(s, inicio)
-                # Only with the insert: a retry that finds the row committed wrote its event then.
-                await _evento(s, "crear", inicio.pendiente_id, inicio.actor)
-            return await self._leer(s, inicio.pendiente_id)
+            fila = (await s.execute(sentencia, parametros)).first()
+            if fila is None:
+                return await self._leer(s, inicio.pendiente_id)
+            # Only with the insert: a retry that finds the row committed wrote its event then.
+            await _evento(s, "crear", inicio.pendiente_id, inicio.actor)
+        # The row as inserted and the detail as written (no column of a detail has a default).
+        escrito = None if detalle is None else DETALLES[datos.tipo](**detalle)
+        return estado_vivo(fila, escrito)
 
-    async def _insertar_detalle(self, s: AsyncSession, inicio: InicioPendiente) -> None:
-        datos = inicio.datos
-        if datos.detalle is not None:
-            modelo = DETALLES[datos.tipo]
-            await s.execute(insert(modelo).values(pendiente_id=inicio.pendiente_id, **datos.detalle))
-        await s.execute(
-            _INSERTAR_HISTORIAL,
-            {
-                "pendiente_id": inicio.pendiente_id,
-                "empleado_id": inicio.actor.empleado_id,
-                "actor_nombre": inicio.actor.nombre,
-                "accion": "crear",
-                "estado": "REGISTRADO",
-                "estado_tecnico": "OK",
-                "detalles": "pendiente registrado",
-                "seq": 0,
-            },
+    # The fixed values of a creation's historial entry.
+    _HISTORIAL_CREAR: dict[str, object] = {
+        "accion": "crear",
+        "estado": "REGISTRADO",
+        "estado_tecnico": "OK",
+        "detalles": "pendiente registrado",
+        "seq": 0,
+    }
+    # `_alta`'s statements by (type, row columns, detail columns): built once each.
+    _ALTAS: dict[tuple[str, tuple[str, ...], tuple[str, ...] | None], Any] = {}
+
+    @classmethod
+    def _alta(cls, tipo: str, columnas: tuple[str, ...], detalle: tuple[str, ...] | None) -> Any:
+        """INSERT the row (nothing on a conflicting id) RETURNING it, and in the same statement, through
+        data-modifying CTEs fed by that RETURNING, the type detail and the 'crear' historial entry: all
+        three or none, in one round trip. Parameters: `p_<column>` (row), `d_<column>` (detail),
+        `h_<column>` (historial)."""
+        clave = (tipo, columnas, detalle)
+        if (sentencia := cls._ALTAS.get(clave)) is not None:
+            return sentencia
+        p, h = _PENDIENTES, m.Historial.__table__
+        fila = (
+            insert(p)
+            .values({c: bindparam(f"p_{c}", type_=p.c[c].type) for c in columnas})
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(*p.c)
+            .cte("fila")
         )
+        columnas_h = ["empleado_id", "actor_nombre", *cls._HISTORIAL_CREAR]
+        valores_h = [bindparam(f"h_{c}", type_=h.c[c].type) for c in columnas_h]
+        ctes = [insert(h).from_select(["pendiente_id", *columnas_h], select(fila.c.id, *valores_h)).cte("h")]
+        if detalle is not None:
+            d = DETALLES[TipoPendiente(tipo)].__table__
+            valores_d = [bindparam(f"d_{c}", type_=d.c[c].type) for c in detalle]
+            detalle_d = insert(d).from_select(["pendiente_id", *detalle], select(fila.c.id, *valores_d))
+            ctes.append(detalle_d.cte("d"))
+        sentencia = cls._ALTAS[clave] = select(fila).add_cte(*ctes)
+        return sentencia
 
     @activity.defn(name=nombres.APLICAR_CAMBIO)
     async def aplicar_cambio(self, cambio: Cambio) -> ResultadoCambio:

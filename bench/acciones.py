@@ -224,6 +224,8 @@ class Banco:
     async def preparar(self, cuantos: int) -> None:
         self.coord = {"Authorization": f"Bearer {await _token(self.http, COORDINADORA)}"}
         self.tecnico = {"Authorization": f"Bearer {await _token(self.http, TECNICO)}"}
+        if cuantos == 0:
+            return
         personas = await personas_demo(self.sessions)
         self.actor = personas.tecnicos[0]
         limite = asyncio.Semaphore(8)  # preparing is not what we measure: do not flood it
@@ -315,9 +317,12 @@ class Banco:
                     estados[0] = estados.get(0, 0) + 1
                 latencias.append((time.perf_counter() - inicio) * 1000)
 
+        cpu = self.cpu()
+        cpu.empezar()
         inicio = time.perf_counter()
         await asyncio.gather(*(cliente_http() for _ in range(clientes)))
         producto_s = time.perf_counter() - inicio
+        gasto_producto = cpu.gastado()
         p99_producto = _p(latencias, 99)
 
         for n in range(total):
@@ -333,9 +338,11 @@ class Banco:
                 )
                 latencias_base.append((time.perf_counter() - t) * 1000)
 
+        cpu.empezar()
         inicio = time.perf_counter()
         await asyncio.gather(*(cliente_base() for _ in range(clientes)))
         base_s = time.perf_counter() - inicio
+        gasto_base = cpu.gastado()
         fallos = total - estados.get(201, 0)
         otros = ", ".join(f"{c or 'no answer'}×{k}" for c, k in sorted(estados.items()) if c != 201)
         filas = [
@@ -351,6 +358,7 @@ class Banco:
                 f"{_p(latencias_base, 99):.0f} / 0",
                 None,
             ),
+            fila_cpu_altas(total, gasto_producto, gasto_base),
         ]
         return filas, creados
 
@@ -439,6 +447,25 @@ def fila_cpu(
     )
 
 
+def fila_cpu_altas(total: int, producto: dict[str, float], base: dict[str, float]) -> Fila:
+    """CPU per create of each part (the baseline's start_workflow runs until its INSERT, so its worker
+    may still be busy with the last few when the burst ends: a slight underestimate)."""
+
+    def por_alta(gasto: dict[str, float], partes: tuple[str, ...]) -> tuple[float, str]:
+        cada = [gasto.get(p, 0.0) / total for p in partes]
+        return sum(cada), " + ".join(f"{c:.1f}" for c in cada)
+
+    total_p, partes_p = por_alta(producto, ("api", "worker", "temporal", "postgres"))
+    total_b, partes_b = por_alta(base, ("baseline worker", "temporal", "postgres"))
+    return Fila(
+        "CPU ms per create: product api + worker + temporal + postgres; "
+        "baseline worker + temporal + postgres",
+        f"{total_p:.1f} ({partes_p})",
+        f"{total_b:.1f} ({partes_b})",
+        total_b / total_p if total_p else None,
+    )
+
+
 @contextmanager
 def pila_con_base() -> Iterator[Pila]:
     """The product's stack with the demo, and the baseline worker on its Temporal and Postgres."""
@@ -470,10 +497,14 @@ async def correr(pila: Pila, args: argparse.Namespace, avisar=print) -> list[Fil
     try:
         async with httpx.AsyncClient(base_url=pila.api, timeout=60, limits=limites) as http:
             banco = Banco(pila, http, temporal, make_session_factory(engine))
-            avisar(f"preparing {max(LLAMADORES)} pendientes in EN_PROGRESO ...")
-            await banco.preparar(max(LLAMADORES))
-            avisar("actions at 1, 10 and 50 callers: http, engine, baseline ...")
-            filas = await banco.acciones(args.acciones)
+            filas: list[Fila] = []
+            if args.acciones:
+                avisar(f"preparing {max(LLAMADORES)} pendientes in EN_PROGRESO ...")
+                await banco.preparar(max(LLAMADORES))
+                avisar("actions at 1, 10 and 50 callers: http, engine, baseline ...")
+                filas = await banco.acciones(args.acciones)
+            else:
+                await banco.preparar(0)
             avisar(f"create burst: {args.altas} via HTTP, then {args.altas} raw start_workflow ...")
             filas_altas, creados = await banco.creaciones(args.altas, args.clientes)
             filas += filas_altas
@@ -494,7 +525,9 @@ async def correr(pila: Pila, args: argparse.Namespace, avisar=print) -> list[Fil
 
 
 def argumentos(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--acciones", type=int, default=300, help="actions per path and concurrency")
+    parser.add_argument(
+        "--acciones", type=int, default=300, help="actions per path and concurrency (0: creates only)"
+    )
     parser.add_argument("--altas", type=int, default=2000, help="pendientes of the create burst")
     parser.add_argument("--clientes", type=int, default=20, help="concurrent clients of the burst")
 

@@ -103,6 +103,13 @@ class Settings(BaseSettings):
     # a cached workflow runs at once; on an evicted one the worker first replays its whole history. Size it
     # to the open pendientes touched in a day: README "Memory and cache" (about 0.2 MiB each).
     worker_workflow_cache: int = Field(default=5000, ge=2)
+    # Workflow-task polls the worker keeps open, and the share of them on the task queue itself (the rest
+    # poll its sticky queue, where the next tasks of cached workflows go). Every new workflow's first task
+    # comes from the task queue: with temporalio's defaults (5 polls, 0.2) a single poll fetched them all,
+    # and in a burst of creates the tasks it missed waited ~5 s in the server's backlog (README
+    # "Performance"). 8 and 0.5: four polls on each queue (the sticky one keeps its four).
+    worker_workflow_polls: int = Field(default=8, ge=2)
+    worker_polls_task_queue: float = Field(default=0.5, gt=0, le=1)
     # host:port of the worker's Prometheus endpoint (the Temporal SDK's metrics); empty: no endpoint.
     worker_metrics_address: str = "127.0.0.1:9464"
     # `json` (one object a line) or `texto` (readable). Unset: json in production, texto elsewhere.

@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import (
@@ -54,6 +54,21 @@ from infra.temporal import config_flujo, workflow_id
 
 CREAR = "crear_pendiente"
 _NUEVO_ID = func.nextval(func.pg_get_serial_sequence("pendientes", "id"))
+# Binds a create's key to a new id unless the key is bound already (a plain table statement, built once:
+# the ORM's insert path and building it anew cost more CPU than its round trip).
+_CLAVES = m.IdempotencyKey.__table__
+_ATAR_CLAVE = (
+    insert(_CLAVES)
+    .values(
+        usuario_id=bindparam("usuario_id"),
+        clave=bindparam("clave"),
+        operacion=CREAR,
+        request_hash=bindparam("request_hash"),
+        recurso_id=_NUEVO_ID,
+    )
+    .on_conflict_do_nothing()
+    .returning(_CLAVES.c.recurso_id)
+)
 # Prefix of the key the server gives a change sent without Idempotency-Key (answered on a 503).
 CLAVE_AUTOMATICA = "auto-"
 
@@ -112,34 +127,36 @@ class Comandos:
 
     async def reservar_id(self, usuario_id: int | None, clave: str | None, request_hash: str) -> int:
         """The pendiente id for this request: a new one, or the one already bound to the key."""
-        return (await self._reservar(usuario_id, clave, request_hash))[0]
+        async with self._sessions() as s:
+            return (await self._reservar(s, usuario_id, clave, request_hash))[0]
 
     async def _reservar(
-        self, usuario_id: int | None, clave: str | None, request_hash: str
+        self, s: AsyncSession, usuario_id: int | None, clave: str | None, request_hash: str
     ) -> tuple[int, bool]:
-        """(the id, whether an earlier request reserved it): only then may its row exist already.
-        With a key, one statement binds it to a new id unless it is bound already (then a sequence value
-        is skipped: ids may have gaps, never duplicates)."""
-        async with self._sessions.begin() as s:
+        """(the id, whether its row exists already: an earlier request with the key got that far), in
+        `s`'s transaction, which it commits (its connection goes back to the pool: the workflow may be
+        slow). With a key, one statement binds it to a new id unless it is bound already (then a sequence
+        value is skipped: ids may have gaps, never duplicates)."""
+        try:
             if not (clave and usuario_id is not None):
                 return await s.scalar(select(_NUEVO_ID)), False
-            guardado = await s.scalar(
-                insert(m.IdempotencyKey)
-                .values(
-                    usuario_id=usuario_id,
-                    clave=clave,
-                    operacion=CREAR,
-                    request_hash=request_hash,
-                    recurso_id=_NUEVO_ID,
-                )
-                .on_conflict_do_nothing()
-                .returning(m.IdempotencyKey.recurso_id)
+            valores = {"usuario_id": usuario_id, "clave": clave, "request_hash": request_hash}
+            guardado = await s.scalar(_ATAR_CLAVE, valores)
+            if guardado is not None:
+                return guardado, False
+            # The key was bound before (a retry, or a concurrent request with it, whose commit the insert
+            # waited for): its id, if for this body, and whether the row is written.
+            previo = await self._id_de_clave(s, usuario_id, clave, request_hash)
+            escrito = previo is not None and bool(
+                await s.scalar(select(exists().where(m.Pendiente.id == previo)))
             )
-        if guardado is not None:
-            return guardado, False
-        # The key was bound before (a retry, or a concurrent request with it): its id, if for this body.
-        async with self._sessions.begin() as s:
-            return await self._id_de_clave(s, usuario_id, clave, request_hash), True
+            return previo, escrito
+        except Exception:
+            await s.rollback()
+            raise
+        finally:
+            if s.in_transaction():
+                await s.commit()
 
     async def _id_de_clave(
         self, s: AsyncSession, usuario_id: int, clave: str, request_hash: str
@@ -154,14 +171,24 @@ class Comandos:
         return previo.recurso_id
 
     async def crear_pendiente(
-        self, datos: DatosPendiente, actor: ActorMsg, clave: str | None = None, request_hash: str = ""
+        self,
+        datos: DatosPendiente,
+        actor: ActorMsg,
+        clave: str | None = None,
+        request_hash: str = "",
+        session: AsyncSession | None = None,
     ) -> int:
+        """Reserve the id (in `session`, committing it: the API's request session, which has just
+        checked the body, saves a connection checkout; else in a session of its own), then start the
+        workflow unless the row is written already."""
         request_hash = request_hash or huella(datos.model_dump(mode="json"))
-        pendiente_id, reservado_antes = await self._reservar(actor.usuario_id, clave, request_hash)
-        if reservado_antes:
+        if session is None:
             async with self._sessions() as s:
-                if await s.scalar(select(exists().where(m.Pendiente.id == pendiente_id))):
-                    return pendiente_id
+                pendiente_id, escrito = await self._reservar(s, actor.usuario_id, clave, request_hash)
+        else:
+            pendiente_id, escrito = await self._reservar(session, actor.usuario_id, clave, request_hash)
+        if escrito:
+            return pendiente_id
         inicio = await self.inicio(pendiente_id, datos, actor)
         await iniciar_pendiente(self._client, self._task_queue, inicio, self._timeout)
         return pendiente_id

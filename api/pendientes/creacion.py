@@ -4,15 +4,16 @@ check, key and start the workflow the same way (the body is CrearPendienteReques
 from __future__ import annotations
 
 from pydantic import ValidationError
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.comun.deps import UsuarioActual
 from api.pendientes.comandos import Comandos, huella
 from api.pendientes.esquemas import DETALLE_POR_TIPO, CrearPendienteRequest
-from api.pendientes.servicio import exigir_cliente_vigente, exigir_empleado_vigente
 from contrato.mensajes import DatosPendiente
+from db import models as m
 from domain.enums import EstadoPendiente, EstadoTecnico
-from domain.errores import DatosInvalidos
+from domain.errores import DatosInvalidos, NoEncontrado
 
 
 def _detalle(body: CrearPendienteRequest) -> dict[str, object] | None:
@@ -30,6 +31,23 @@ def _detalle(body: CrearPendienteRequest) -> dict[str, object] | None:
     return detalle.model_dump(mode="json")
 
 
+def _consulta_vigentes():
+    clientes, empleados = m.Cliente.__table__, m.Empleado.__table__
+    cliente = exists().where(clientes.c.id == bindparam("cliente_id"), clientes.c.vigente.is_(True))
+    empleado = exists().where(empleados.c.id == bindparam("empleado_id"), empleados.c.vigente.is_(True))
+    return select(cliente, empleado)
+
+
+_VIGENTES = _consulta_vigentes()
+
+
+async def _vigentes(session: AsyncSession, cliente_id: int, empleado_id: int | None) -> tuple[bool, bool]:
+    """Whether the client and the registering empleado exist and are live, in one round trip (the same
+    rules as servicio.exigir_cliente_vigente and exigir_empleado_vigente, which each take one)."""
+    fila = (await session.execute(_VIGENTES, {"cliente_id": cliente_id, "empleado_id": empleado_id})).one()
+    return bool(fila[0]), bool(fila[1])
+
+
 async def datos_creacion(
     session: AsyncSession, body: CrearPendienteRequest, usuario: UsuarioActual
 ) -> DatosPendiente:
@@ -37,14 +55,17 @@ async def datos_creacion(
         raise DatosInvalidos("un pendiente nace REGISTRADO", {"campo": "estado"})
     if body.estado_tecnico not in (None, EstadoTecnico.OK):
         raise DatosInvalidos("un pendiente nace con estadoTecnico OK", {"campo": "estadoTecnico"})
-    await exigir_cliente_vigente(session, body.cliente_id)
     registrador = usuario.empleado_id or body.registrado_por_id
+    cliente_vigente, registrador_vigente = await _vigentes(session, body.cliente_id, registrador)
+    if not cliente_vigente:
+        raise NoEncontrado(f"cliente {body.cliente_id} no encontrado", {"campo": "clienteId"})
     if registrador is None:
         raise DatosInvalidos(
             "su usuario no está vinculado a un empleado: indique registradoPorId",
             {"campo": "registradoPorId"},
         )
-    await exigir_empleado_vigente(session, registrador, "registradoPorId")
+    if not registrador_vigente:
+        raise NoEncontrado(f"empleado {registrador} no encontrado", {"campo": "registradoPorId"})
     return DatosPendiente(
         cliente_id=body.cliente_id,
         registrado_por=registrador,
@@ -67,6 +88,7 @@ async def crear(
 ) -> int:
     """Check the body, start the pendiente's workflow (once per `clave`) and return its id."""
     datos = await datos_creacion(session, body, usuario)
-    # Give the connection back while the workflow works: a slow update must not starve the pool.
-    await session.rollback()
-    return await comandos.crear_pendiente(datos, usuario.actor(), clave, huella(body.model_dump(mode="json")))
+    # The id is reserved in this session, which is committed then: its connection goes back to the pool
+    # while the workflow works (a slow update must not starve it).
+    cuerpo = huella(body.model_dump(mode="json"))
+    return await comandos.crear_pendiente(datos, usuario.actor(), clave, cuerpo, session=session)

@@ -47,9 +47,10 @@ ACCIONES = {
 def test_los_flujos_conservan_su_nombre_y_sus_mensajes():
     pendiente = workflow._Definition.must_from_class(PendienteWorkflow)
     assert pendiente.name == "PendienteWorkflow"
-    # The actions' handlers are registered at run time under the same names as these values.
+    # Every action is an update and a signal named by its value; the other updates have their own names.
     assert {a.value for a in Accion} == ACCIONES
-    assert set(pendiente.updates) == ACTUALIZACIONES
+    assert set(pendiente.updates) == ACTUALIZACIONES | ACCIONES
+    assert set(pendiente.signals) == ACCIONES
     assert set(pendiente.queries) == {"estado", "acciones"}
     assert workflow._Definition.must_from_class(ReconciliadorWorkflow).name == "ReconciliadorWorkflow"
     ocurrencia = workflow._Definition.must_from_class(OcurrenciaRepetitivoWorkflow)
