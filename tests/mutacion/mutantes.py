@@ -457,6 +457,22 @@ INTEGRIDAD: tuple[Mutante, ...] = (
         (DIVERGENCIA, ACTIVIDADES),
     ),
     Mutante(
+        "evento_con_la_vista_de_antes",
+        PERSISTENCIA_PY,
+        "vista_de_fila(SimpleNamespace(**(fila._asdict() | columnas)))",
+        "vista_de_fila(SimpleNamespace(**fila._asdict()))",
+        "an event shows the pendiente as the change left it, never as it was before",
+        (f"{ACTIVIDADES}/test_persistencia.py",),
+    ),
+    Mutante(
+        "sesion_sin_cerrar",
+        PERSISTENCIA_PY,
+        'elif sesion == "cerrar":\n        partes.append(',
+        'elif False:\n        partes.append(',
+        "stopping the work (pausar, terminar...) closes the technician's open session",
+        (f"{ACTIVIDADES}/test_persistencia.py",),
+    ),
+    Mutante(
         "actor_sin_verificar",
         PERSISTENCIA_PY,
         "if cambio.origen is OrigenCambio.UPDATE:",
