@@ -433,19 +433,10 @@ class PersistenciaActivities:
         red = await self._guardar_red(s, fila.tipo, cambio)
         etiquetado, nombres_etiquetas = await self._guardar_etiquetas(s, cambio)
         detalles = " · ".join(p for p in (detalles, red, etiquetado) if p) or None
-        despues = cambio.despues
-        valores = {
-            "estado": despues.estado,
-            "estado_tecnico": despues.estado_tecnico,
-            "asignado_a": despues.asignado_a,
-            "fecha_pendiente": despues.fecha_pendiente,
-            "vencido": despues.vencido,
-            "seq": cambio.seq,
-        }
         await s.execute(
             update(_PENDIENTES)
             .where(_PENDIENTES.c.id == cambio.pendiente_id)
-            .values(valores | columnas_sla(despues.sla, despues.estado) | _cabecera_editada(cambio))
+            .values(_columnas_de_estado(cambio) | _cabecera_editada(cambio))
         )
         await self._registrar_tiempos(s, cambio)
         await self._notificar(s, fila, cambio, detalles)
@@ -463,14 +454,7 @@ class PersistenciaActivities:
         event's view built from the locked row and the new values instead of read again."""
         await self._notificar(s, fila, cambio, cambio.detalles)
         despues = cambio.despues
-        columnas = {
-            "estado": despues.estado,
-            "estado_tecnico": despues.estado_tecnico,
-            "asignado_a": despues.asignado_a,
-            "fecha_pendiente": despues.fecha_pendiente,
-            "vencido": despues.vencido,
-            "seq": cambio.seq,
-        } | columnas_sla(despues.sla, despues.estado)
+        columnas = _columnas_de_estado(cambio)
         parametros = {"cambio_pendiente": cambio.pendiente_id} | {f"p_{c}": v for c, v in columnas.items()}
         parametros |= {f"h_{c}": v for c, v in self._historial(cambio, cambio.detalles).items()}
         sesion = efecto_de(cambio.accion).sesion
@@ -667,6 +651,19 @@ class PersistenciaActivities:
         )
         nombres = sorted(actuales[i] for i in set(cambio.etiquetas))
         return "etiquetas: " + (", ".join(nombres) or "ninguna"), nombres
+
+
+def _columnas_de_estado(cambio: Cambio) -> dict[str, object]:
+    """The row's lifecycle columns after the change (_COLUMNAS_DE_ESTADO when it has a clock)."""
+    despues = cambio.despues
+    return {
+        "estado": despues.estado,
+        "estado_tecnico": despues.estado_tecnico,
+        "asignado_a": despues.asignado_a,
+        "fecha_pendiente": despues.fecha_pendiente,
+        "vencido": despues.vencido,
+        "seq": cambio.seq,
+    } | columnas_sla(despues.sla, despues.estado)
 
 
 def _solo_de_estado(fila: Any, cambio: Cambio) -> bool:
