@@ -34,7 +34,13 @@ async def test_un_disparo_crea_un_pendiente_con_los_datos_de_la_plantilla(
     )
     antes = ahora()
     await programa(rep["id"]).trigger()
-    creados = await esperar(lambda: pendientes_de(rep["id"]))
+
+    async def asignados() -> list[dict]:
+        # The occurrence creates the pendiente, then assigns it: wait for the whole occurrence.
+        lista = await pendientes_de(rep["id"])
+        return lista if lista and all(x["estado"] == "ASIGNADO" for x in lista) else []
+
+    creados = await esperar(asignados)
     assert len(creados) == 1
     p = creados[0]
     assert p["repetitivoId"] == rep["id"]
