@@ -42,7 +42,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from api.pendientes.comandos import Comandos
 from bench.caos.pila import Pila
 from bench.procesos import cpu_segundos, rss_mib
-from contrato.mensajes import ActorMsg, DatosPendiente, OrdenAccion
+from contrato.mensajes import ActorMsg, ConfigFlujo, DatosPendiente, OrdenAccion
 from db.engine import make_engine, make_session_factory
 from domain.acciones import Accion
 from domain.enums import LugarPendiente, PrioridadPendiente, TipoPendiente
@@ -305,7 +305,14 @@ if __name__ == "__main__":
     p.add_argument("--hitos", type=lambda s: [int(x) for x in s.split(",")], default=[1000, 5000, 10_000])
     p.add_argument("--cortos", type=int, default=200, help="short-history pendientes in the rotation")
     p.add_argument("--largos", type=int, default=5, help="long-history pendientes in the rotation")
-    p.add_argument("--eventos", type=int, default=900, help="history length of the long ones")
+    # A history continues as new at this length: the long ones must stay under it, or never get there.
+    limite = ConfigFlujo().limite_historia
+    p.add_argument(
+        "--eventos", type=int, default=limite - 40, help=f"history length of the long ones (< {limite})"
+    )
     p.add_argument("--cache-pequena", type=int, default=50, help="the small cache (< cortos + largos)")
     p.add_argument("--logs", type=Path, help="copy the stacks' logs into this directory")
-    main(p.parse_args())
+    argumentos = p.parse_args()
+    if argumentos.eventos >= limite:
+        p.error(f"--eventos must be under {limite}: a history continues as new at that length")
+    main(argumentos)
