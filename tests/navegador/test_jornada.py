@@ -20,7 +20,10 @@ PASSWORD_PPPOE = "clave-pppoe-secreta-42"
 
 async def test_un_dia_de_trabajo_desde_el_tablero(contexto, http, h):
     direccion = f"Jr. Jornada {uuid.uuid4().hex[:8]}, Juliaca"
-    manana = datetime.now(LIMA).date() + timedelta(days=1)
+    # The work is for today, at the day's start: the technician's screen lists their first 100 open
+    # pendientes by date, and the suite gives the same technician hundreds for later (the day still
+    # has 10 minutes to run, so the pendiente cannot turn overdue while the test runs).
+    dia = (datetime.now(LIMA) + timedelta(minutes=10)).date()
 
     # --- The dispatcher registers the work in the Nuevo pendiente form ---------------------------------
     despacho = await (await contexto()).new_page()
@@ -37,7 +40,7 @@ async def test_un_dia_de_trabajo_desde_el_tablero(contexto, http, h):
     await cabecera.get_by_label("Lugar").select_option("JULIACA")
     await cabecera.get_by_label("Prioridad").select_option("URGENTE")
     await cabecera.get_by_label("Dirección").fill(direccion)
-    await cabecera.get_by_label("Fecha del trabajo").fill(f"{manana:%Y-%m-%d}T09:30")
+    await cabecera.get_by_label("Fecha del trabajo").fill(f"{dia:%Y-%m-%d}T00:00")
     detalle = formulario.locator("fieldset[data-tipo=INSTALACION_INTERNET]")
     await detalle.get_by_label("Velocidad solicitada").fill("200 Mbps")
     await detalle.get_by_label("Tipo de instalación").select_option("FIBRA")
