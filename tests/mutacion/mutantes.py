@@ -468,7 +468,7 @@ INTEGRIDAD: tuple[Mutante, ...] = (
         "sesion_sin_cerrar",
         PERSISTENCIA_PY,
         'elif sesion == "cerrar":\n        partes.append(',
-        'elif False:\n        partes.append(',
+        "elif False:\n        partes.append(",
         "stopping the work (pausar, terminar...) closes the technician's open session",
         (f"{ACTIVIDADES}/test_persistencia.py",),
     ),
