@@ -34,7 +34,7 @@ from domain.permisos import Permiso
 from infra.config import Settings
 from infra.seguridad import Cifrador
 from infra.temporal import avisar_entregas
-from infra.webhooks import DestinoProhibido, cabeceras, direcciones_permitidas
+from infra.webhooks import DestinoProhibido, cabeceras, cliente_http, direcciones_permitidas
 
 log = logging.getLogger("entregas")
 
@@ -181,9 +181,7 @@ class Entregador:
 
     def _cliente_http(self) -> httpx.AsyncClient:
         if self._http is None:
-            # No redirects (a receiver must not bounce us to an address the SSRF check never saw), no
-            # proxies from the environment.
-            self._http = httpx.AsyncClient(follow_redirects=False, trust_env=False)
+            self._http = cliente_http(self._settings.webhooks_a_redes_privadas)
         return self._http
 
     async def cerrar(self) -> None:

@@ -12,9 +12,13 @@ import base64
 import ipaddress
 import secrets
 import socket
+import ssl
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import certifi
+import httpcore
+import httpx
 from standardwebhooks.webhooks import Webhook as Firmante
 
 PREFIJO_SECRETO = "whsec_"
@@ -77,7 +81,10 @@ def _prohibida(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, permitir_priva
 async def direcciones_permitidas(url: str, permitir_privadas: bool) -> list[str]:
     """Every address the URL's host resolves to, if all may be called; DestinoProhibido otherwise (a host
     that resolves to one forbidden address is refused: the resolver may answer it next time)."""
-    host = validar_forma(url)
+    return await _direcciones_del_host(validar_forma(url), permitir_privadas)
+
+
+async def _direcciones_del_host(host: str, permitir_privadas: bool) -> list[str]:
     try:
         literal = ipaddress.ip_address(host)
         direcciones = [literal]
@@ -91,3 +98,59 @@ async def direcciones_permitidas(url: str, permitir_privadas: bool) -> list[str]
         if motivo := _prohibida(ip, permitir_privadas):
             raise DestinoProhibido(f"el host {host} es {motivo}")
     return [str(ip) for ip in direcciones]
+
+
+class _RedVigilada(httpcore.AsyncNetworkBackend):
+    """Opens a connection only to an address that passes the check at that very moment: the host is
+    resolved here, once, and the socket goes to the address that was checked. Checking a URL and then
+    letting the HTTP client resolve it again would let a resolver answer a public address to the check
+    and a private one to the connection (DNS rebinding)."""
+
+    def __init__(self, permitir_privadas: bool) -> None:
+        self._permitir_privadas = permitir_privadas
+        self._red = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            direcciones = await _direcciones_del_host(host, self._permitir_privadas)
+        except DestinoProhibido as prohibido:
+            # An httpcore error, so the client reports it as any failed connection (never a crash).
+            raise httpcore.ConnectError(f"destino prohibido: {prohibido}") from None
+        fallo: Exception | None = None
+        for direccion in direcciones:
+            try:
+                return await self._red.connect_tcp(
+                    direccion,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                fallo = error
+        raise fallo or httpcore.ConnectError(f"el host {host} no tiene direcciones")
+
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("un webhook no se entrega por un socket local")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._red.sleep(seconds)
+
+
+def cliente_http(permitir_privadas: bool, timeout: float | None = None) -> httpx.AsyncClient:
+    """The HTTP client every webhook call goes through: it connects only to checked addresses (above),
+    follows no redirect (a receiver must not bounce us somewhere unchecked) and takes no proxy from the
+    environment. TLS still verifies the URL's own host name: only the address is pinned."""
+    transporte = httpx.AsyncHTTPTransport(trust_env=False)
+    # httpx builds its connection pool without a way to pass the network layer: replace the pool. Checked
+    # first, so an httpx that renamed it fails here at start instead of silently skipping the check.
+    if not isinstance(getattr(transporte, "_pool", None), httpcore.AsyncConnectionPool):
+        raise RuntimeError("httpx.AsyncHTTPTransport no longer keeps its pool in _pool")
+    transporte._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl.create_default_context(cafile=certifi.where()),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=_RedVigilada(permitir_privadas),
+    )
+    return httpx.AsyncClient(transport=transporte, follow_redirects=False, trust_env=False, timeout=timeout)

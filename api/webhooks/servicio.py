@@ -38,7 +38,13 @@ from domain.eventos import EstadoEntrega, TipoEvento
 from infra.config import Settings
 from infra.seguridad import Cifrador
 from infra.temporal import avisar_entregas
-from infra.webhooks import DestinoProhibido, cabeceras, direcciones_permitidas, generar_secreto
+from infra.webhooks import (
+    DestinoProhibido,
+    cabeceras,
+    cliente_http,
+    direcciones_permitidas,
+    generar_secreto,
+)
 
 log = logging.getLogger("api.webhooks")
 
@@ -446,7 +452,7 @@ async def ping(
     envio = cabeceras(firmantes, evento_id, datetime.now(UTC), texto)
     try:
         async with (
-            httpx.AsyncClient(timeout=settings.webhook_timeout_segundos, follow_redirects=False) as http,
+            cliente_http(settings.webhooks_a_redes_privadas, settings.webhook_timeout_segundos) as http,
             http.stream("POST", url, content=texto.encode(), headers=envio) as r,
         ):
             extracto = await _leer_extracto(r)

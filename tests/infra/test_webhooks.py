@@ -7,9 +7,11 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta, timezone
 
+import httpx
 import pytest
 
-from infra.webhooks import DestinoProhibido, cabeceras, direcciones_permitidas, generar_secreto
+from infra.webhooks import DestinoProhibido, cabeceras, cliente_http, direcciones_permitidas, generar_secreto
+from tests.activities.receptor import Receptor
 
 
 def _esperada(secreto: str, evento_id: str, marca: str, cuerpo: str) -> str:
@@ -66,3 +68,31 @@ async def test_destinos_prohibidos(url, privadas):
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9000/x", "http://[::1]:9000/", "https://10.1.2.3/h"])
 async def test_privadas_solo_cuando_se_permiten(url):
     assert await direcciones_permitidas(url, True)
+
+
+async def test_el_cliente_de_webhooks_revisa_la_direccion_al_conectar_y_no_solo_antes():
+    # Nothing checks this URL beforehand: whatever a resolver answered to an earlier check, the connection
+    # itself refuses `localhost` (127.0.0.1) in an installation that forbids private addresses.
+    async with Receptor() as receptor, cliente_http(permitir_privadas=False, timeout=5) as http:
+        with pytest.raises(httpx.ConnectError, match="destino prohibido"):
+            await http.post(f"http://localhost:{receptor.puerto}/hook", headers={"webhook-id": "msg_1"})
+    assert receptor.peticiones == []
+
+
+async def test_el_cliente_de_webhooks_entrega_por_nombre_cuando_la_direccion_se_permite():
+    async with Receptor() as receptor, cliente_http(permitir_privadas=True, timeout=5) as http:
+        respuesta = await http.post(
+            f"http://localhost:{receptor.puerto}/hook", content=b"{}", headers={"webhook-id": "msg_2"}
+        )
+    assert respuesta.status_code == 200
+    assert [p.cabeceras["host"] for p in receptor.peticiones] == [f"localhost:{receptor.puerto}"]
+
+
+async def test_el_cliente_de_webhooks_no_sigue_redirecciones():
+    async with (
+        Receptor(lambda p, n: 307) as receptor,
+        cliente_http(permitir_privadas=True, timeout=5) as http,
+    ):
+        respuesta = await http.post(receptor.url, content=b"{}", headers={"webhook-id": "msg_3"})
+    assert respuesta.status_code == 307
+    assert len(receptor.peticiones) == 1

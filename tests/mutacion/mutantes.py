@@ -433,6 +433,14 @@ SEGURIDAD: tuple[Mutante, ...] = (
         "the 5th failure locks the pair (not the 6th)",
         (IDENTIDAD,),
     ),
+    Mutante(
+        "webhook_sin_revisar_al_conectar",
+        "infra/webhooks.py",
+        "direcciones = await _direcciones_del_host(host, self._permitir_privadas)",
+        "direcciones = await _direcciones_del_host(host, True)",
+        "a webhook connection goes only to an address checked when connecting (no DNS rebinding)",
+        ("tests/infra/test_webhooks.py",),
+    ),
 )
 
 # --- Integrity (issue 9): Postgres and the workflow never disagree; who speaks is verified ------------
