@@ -85,10 +85,15 @@ def sin_internos() -> Iterator[None]:
     except ProgrammingError:
         activity.logger.error("database statement refused (a bug): see the statement in the code")
         raise ApplicationError(MENSAJE_INTERNO, type=TipoError.ERROR_INTERNO, non_retryable=True) from None
-    except StatementError as error:
+    except DBAPIError as error:
         # Connection lost, server restarting...: retried, but without the statement in the failure.
         activity.logger.warning("database unavailable: %s", type(error.orig).__name__)
         raise ApplicationError(MENSAJE_NO_DISPONIBLE, type=TipoError.BD_NO_DISPONIBLE) from None
+    except StatementError as error:
+        # Raised before anything reached Postgres (a bind parameter missing, a value its type cannot
+        # bind): a bug like a refused statement, not an outage; retrying would hold the workflow forever.
+        activity.logger.error("statement not sent (a bug): %s", type(error.orig).__name__)
+        raise ApplicationError(MENSAJE_INTERNO, type=TipoError.ERROR_INTERNO, non_retryable=True) from None
 
 
 def _cabecera_editada(cambio: Cambio) -> dict[str, object]:

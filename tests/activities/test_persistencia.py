@@ -5,14 +5,16 @@ Postgres holds afterwards."""
 
 from __future__ import annotations
 
+import socket
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.persistencia import PersistenciaActivities
+from activities.persistencia import PersistenciaActivities, sin_internos
 from api.pendientes.comandos import Comandos
 from contrato.mensajes import SISTEMA, Cambio, DatosPendiente, OrdenAccion, OrigenCambio
 from db import models as m
@@ -168,3 +170,34 @@ async def test_el_evento_de_cada_cambio_muestra_el_pendiente_como_quedo(temporal
         ).all()
     # comenzar and continuar opened a session each; pausar and terminar closed them.
     assert len(sesiones) == 2 and all(fin is not None and fin >= inicio for inicio, fin in sesiones)
+
+
+async def _en_una_actividad(sessions, consulta, parametros) -> ApplicationError:
+    async def actividad() -> None:
+        async with sessions() as s:
+            with sin_internos():
+                await s.execute(consulta, parametros)
+
+    with pytest.raises(ApplicationError) as fallo:
+        await ActivityEnvironment().run(actividad)
+    return fallo.value
+
+
+async def test_una_sentencia_que_no_llega_a_postgres_es_un_error_interno_sin_reintentos(sessions):
+    # A bind parameter missing is a bug in our code: retrying would hold the pendiente's workflow forever.
+    error = await _en_una_actividad(sessions, text("SELECT :falta_un_valor"), {})
+    assert (error.type, error.non_retryable) == (TipoError.ERROR_INTERNO, True)
+    assert "SELECT" not in error.message and "falta_un_valor" not in error.message
+
+
+async def test_una_base_que_no_responde_se_reintenta_sin_mostrar_la_sentencia():
+    with socket.socket() as libre:
+        libre.bind(("127.0.0.1", 0))
+        puerto = libre.getsockname()[1]
+    motor = create_async_engine(f"postgresql+psycopg://nadie:clave-secreta@127.0.0.1:{puerto}/nada")
+    try:
+        error = await _en_una_actividad(async_sessionmaker(motor), text("SELECT :dato"), {"dato": "pppoe"})
+    finally:
+        await motor.dispose()
+    assert (error.type, error.non_retryable) == (TipoError.BD_NO_DISPONIBLE, False)
+    assert "clave-secreta" not in error.message and "pppoe" not in error.message
