@@ -3,6 +3,7 @@ without a reload (server-sent events from /tablero/vivo, then the board region r
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 from playwright.async_api import expect
@@ -72,3 +73,40 @@ async def test_el_tablero_de_otro_navegador_mueve_la_tarjeta_sin_recargar(
     await expect(observa.locator(f"{tarjeta} .tecnico")).to_contain_text("Edwin")
     assert await observa.evaluate("window.sinRecargar") is True
     await captura(observa, "tablero-en-vivo")
+
+
+async def test_una_rafaga_de_cambios_no_hace_que_el_tablero_se_relea_sin_pausa(
+    contexto, nuevo_pendiente, personas, http, h
+):
+    p = await nuevo_pendiente()
+    edwin = personas.tecnicos[0].empleado_id
+    for accion, rol, cuerpo in [
+        ("asignar", "coordinadora", {"tecnicoId": edwin}),
+        ("comenzar", "tecnico", None),
+    ]:
+        r = await http.post(f"/api/pendientes/{p['id']}/acciones/{accion}", json=cuerpo, headers=h[rol])
+        assert r.status_code == 200, r.text
+
+    observa = await (await contexto()).new_page()
+    await ingresar(observa, "coordinadora")
+    await observa.goto(f"/tablero?texto={quote(p['direccion'])}")
+    await expect(observa.locator("body[data-vivo-conectado=si]")).to_have_count(1)
+    relecturas: list[float] = []
+    observa.on("request", lambda r: relecturas.append(1) if "hx-request" in r.headers else None)
+
+    # Twelve changes over about six seconds: a page that re-read itself on each would do it 12 times.
+    reloj = asyncio.get_running_loop()
+    inicio = reloj.time()
+    for n in range(12):
+        accion = "pausar" if n % 2 == 0 else "continuar"
+        cuerpo = {"motivo": "espera al cliente"} if accion == "pausar" else None
+        r = await http.post(f"/api/pendientes/{p['id']}/acciones/{accion}", json=cuerpo, headers=h["tecnico"])
+        assert r.status_code == 200, r.text
+        await asyncio.sleep(0.5)
+    duracion = reloj.time() - inicio
+
+    # The last change (continuar) shows, and the page re-read itself at most once per 2 s meanwhile.
+    tarjeta = f"section[data-estado=EN_PROGRESO] #pendiente-{p['id']}"
+    await expect(observa.locator(tarjeta)).to_be_visible(timeout=30_000)
+    await asyncio.sleep(2.5)
+    assert 1 <= len(relecturas) <= duracion / 2 + 2, (len(relecturas), duracion)

@@ -5,7 +5,10 @@
 // instead, and the refresh happens by itself once they leave the form untouched. Without JavaScript
 // the page is simply not live.
 (function () {
+  var RETRASO = 300; // ms: the changes of one burst arrive together
+  var INTERVALO = 2000; // ms between two refreshes of the same page
   var espera = null;
+  var ultimo = 0; // when the page last re-read itself
   var atrasado = false; // a change was heard while the person was editing
   var forzado = false; // they pressed "Actualizar": this refresh replaces the region whatever it holds
 
@@ -73,8 +76,11 @@
   }
 
   function refrescar() {
-    // Several changes in a burst cause one refresh.
+    // Several changes in a burst cause one refresh, and a page re-reads itself at most every
+    // INTERVALO ms: a board open all day during an outage must not render itself several times a
+    // second (each open page costs the server a whole list).
     if (espera) return;
+    var retraso = Math.max(RETRASO, ultimo + INTERVALO - Date.now());
     espera = setTimeout(function () {
       espera = null;
       if (forzado) return; // the refresh they asked for is on its way
@@ -86,8 +92,9 @@
       }
       atrasado = false;
       quitarAviso();
+      ultimo = Date.now();
       document.body.dispatchEvent(new Event("cambio"));
-    }, 300);
+    }, retraso);
   }
 
   function reintentar() {
