@@ -110,3 +110,40 @@ async def test_una_rafaga_de_cambios_no_hace_que_el_tablero_se_relea_sin_pausa(
     await expect(observa.locator(tarjeta)).to_be_visible(timeout=30_000)
     await asyncio.sleep(2.5)
     assert 1 <= len(relecturas) <= duracion / 2 + 2, (len(relecturas), duracion)
+
+
+async def test_la_pagina_de_un_pendiente_sigue_solo_sus_propios_cambios(
+    contexto, nuevo_pendiente, personas, http, h
+):
+    p = await nuevo_pendiente()
+    otro = await nuevo_pendiente()
+    edwin = personas.tecnicos[0].empleado_id
+
+    pagina = await (await contexto()).new_page()
+    await ingresar(pagina, "coordinadora")
+    await pagina.goto(f"/tablero/pendientes/{p['id']}")
+    await expect(pagina.locator("#cabecera .estado")).to_contain_text("Registrado")
+    await expect(pagina.locator("body[data-vivo-conectado=si]")).to_have_count(1)
+    await pagina.evaluate("window.sinRecargar = true")
+    relecturas: list[str] = []
+    pagina.on("request", lambda r: relecturas.append(r.url) if "hx-request" in r.headers else None)
+
+    # Another pendiente's change is not this page's business: nothing is re-read.
+    r = await http.post(
+        f"/api/pendientes/{otro['id']}/acciones/asignar", json={"tecnicoId": edwin}, headers=h["coordinadora"]
+    )
+    assert r.status_code == 200, r.text
+    await asyncio.sleep(3)
+    assert relecturas == []
+
+    # Its own change shows without a reload: the technician, the new state, the buttons it allows now.
+    r = await http.post(
+        f"/api/pendientes/{p['id']}/acciones/asignar", json={"tecnicoId": edwin}, headers=h["coordinadora"]
+    )
+    assert r.status_code == 200, r.text
+    await expect(pagina.locator("#cabecera .estado")).to_contain_text("Asignado", timeout=30_000)
+    await expect(pagina.locator("#cabecera")).to_contain_text("Edwin Mamani")
+    # The forms now carry the new version: acting from this page is not refused as stale.
+    version = str(r.json()["data"]["version"])
+    await expect(pagina.locator("#acciones input[name=version]").first).to_have_value(version)
+    assert await pagina.evaluate("window.sinRecargar") is True

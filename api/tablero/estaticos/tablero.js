@@ -1,4 +1,4 @@
-// Live board and work queues: when the server says a pendiente changed (server-sent events from the
+// Live board, work queues and pendiente page: when the server says a pendiente changed (server-sent events from the
 // element's data-vivo URL, api/tablero/rutas_vivo.py), the page's live region re-reads itself with htmx
 // ("cambio" event on <body>). A queue's region holds forms (a note, the PPPoE account): while the
 // person is filling one, the region is not replaced under their hands; a notice offers "Actualizar"
@@ -107,7 +107,12 @@
     if (!zona || !window.EventSource) return;
     var fuente = new EventSource(zona.getAttribute("data-vivo"));
     var caido = false;
-    fuente.addEventListener("cambio", refrescar);
+    fuente.addEventListener("cambio", function (evento) {
+      // A page about one pendiente (data-vivo-id) cares only for that one's changes.
+      var solo = zona.getAttribute("data-vivo-id");
+      if (solo !== null && String(JSON.parse(evento.data).id) !== solo) return;
+      refrescar();
+    });
     // The server may have missed changes (its Postgres listener reconnected): read everything again.
     fuente.addEventListener("recargar", refrescar);
     fuente.addEventListener("error", function () {
