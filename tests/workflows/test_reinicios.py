@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -22,7 +21,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 from sqlalchemy import select
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from api.pendientes.comandos import Comandos
@@ -31,21 +30,15 @@ from db import models as m
 from domain.acciones import Accion
 from domain.enums import PrioridadPendiente
 from domain.errores import NoDisponible
-from infra.local import comando_temporal_dev, esperar_puerto
 from infra.temporal import workflow_id
 from ops.demo import personas_demo
+from tests.infra.temporal_en_archivo import ServidorEnArchivo, conectar
 from worker import build_worker
 
 LIMA = ZoneInfo("America/Lima")
 # How far ahead the postponement is due: only the worker's shutdown and the server's stop must fit in
 # it (a second or two); if they do not, the test says so instead of proving nothing.
 DEMORA_POSTERGACION = timedelta(seconds=15)
-
-
-def _puerto_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def _pendiente(comandos: Comandos, sessions, personas, tipo="INSTALACION_CAMARAS") -> int:
@@ -175,38 +168,9 @@ async def test_matar_el_worker_no_pierde_ni_duplica_historial(settings, temporal
 @pytest.fixture
 def servidor_en_archivo(tmp_path):
     """A dev server on its own ports and database file, restartable."""
-    puerto = _puerto_libre()
-    comando = comando_temporal_dev(puerto, None, tmp_path / "temporal.db")
-    procesos: list[subprocess.Popen] = []
-
-    def arrancar() -> str:
-        proceso = subprocess.Popen(comando, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procesos.append(proceso)
-        esperar_puerto(puerto, 30, proceso)
-        return f"127.0.0.1:{puerto}"
-
-    def parar() -> None:
-        procesos[-1].terminate()
-        procesos[-1].wait(timeout=20)
-
-    yield arrancar, parar
-    for proceso in procesos:
-        if proceso.poll() is None:
-            proceso.kill()
-
-
-async def _conectar(direccion: str) -> Client:
-    """A client of a server that just started: its port opens before its frontend is healthy, and on a
-    loaded machine the gap can outlast the SDK's first try."""
-    reloj = asyncio.get_running_loop()
-    limite = reloj.time() + 60
-    while True:
-        try:
-            return await Client.connect(direccion, data_converter=pydantic_data_converter)
-        except RuntimeError:
-            if reloj.time() > limite:
-                raise
-            await asyncio.sleep(0.5)
+    servidor = ServidorEnArchivo(tmp_path / "temporal.db")
+    yield servidor.arrancar, servidor.parar
+    servidor.cerrar()
 
 
 async def _temporizadores(handle: WorkflowHandle) -> dict[str, tuple[str, datetime | None]]:
@@ -230,7 +194,7 @@ async def test_el_servidor_reiniciado_conserva_flujos_y_plazos(servidor_en_archi
     cola = "reinicio-servidor"
     personas = await personas_demo(sessions)
     direccion = arrancar()
-    client = await _conectar(direccion)
+    client = await conectar(direccion)
     comandos = Comandos(client, sessions, cola)
     async with build_worker(client, sessions, cola):
         pendiente_id = await _pendiente(comandos, sessions, personas)
@@ -251,7 +215,7 @@ async def test_el_servidor_reiniciado_conserva_flujos_y_plazos(servidor_en_archi
     assert reiniciado < regreso, f"the server stopped after the timer was due: raise {DEMORA_POSTERGACION=}"
 
     direccion = arrancar()
-    client = await _conectar(direccion)
+    client = await conectar(direccion)
     handle = client.get_workflow_handle(workflow_id(pendiente_id))
 
     # No worker yet: the restarted server fires the stored timer by itself; nothing is applied yet.
@@ -294,7 +258,7 @@ async def test_la_escalada_sla_debida_con_el_servidor_parado_llega_una_sola_vez(
     cola = "reinicio-sla"
     flujo = ConfigFlujo(sla_plazos=dict.fromkeys(PrioridadPendiente, 20))
     personas = await personas_demo(sessions)
-    client = await _conectar(arrancar())
+    client = await conectar(arrancar())
     async with build_worker(client, sessions, cola):
         pendiente_id = await _pendiente(Comandos(client, sessions, cola, flujo=flujo), sessions, personas)
         creado = datetime.now(UTC)
@@ -307,7 +271,7 @@ async def test_la_escalada_sla_debida_con_el_servidor_parado_llega_una_sola_vez(
     await asyncio.sleep((creado + timedelta(seconds=22) - datetime.now(UTC)).total_seconds())
     assert [f.accion for f in await _historial(sessions, pendiente_id)] == ["crear"]
 
-    client = await _conectar(arrancar())
+    client = await conectar(arrancar())
     async with build_worker(client, sessions, cola):
 
         async def escalado() -> list[str]:
