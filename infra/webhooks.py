@@ -16,6 +16,7 @@ import ssl
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import anyio
 import certifi
 import httpcore
 import httpx
@@ -26,6 +27,10 @@ PREFIJO_SECRETO = "whsec_"
 METADATOS = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "100.100.100.200", "fd00:ec2::254", "168.63.129.16")
 )
+
+
+# IPv6 site-local (deprecated, still routed inside some networks); Python 3.11 counts it as global.
+SITIO_LOCAL = ipaddress.ip_network("fec0::/10")
 
 
 class DestinoProhibido(ValueError):
@@ -66,14 +71,17 @@ def validar_forma(url: str) -> str:
 
 
 def _prohibida(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, permitir_privadas: bool) -> str | None:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address carried inside IPv6 (::ffff:a.b.c.d, 6to4's 2002:aabb:ccdd::) is judged as itself.
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
     if ip in METADATOS or ip.is_link_local:
         return "una dirección de enlace local o de metadatos de la nube"
     # IPv6's loopback ::1 lies in the reserved ::/8 block: it is local, judged below.
     if ip.is_multicast or ip.is_unspecified or (ip.is_reserved and not ip.is_loopback):
         return "una dirección que no es de un servidor"
-    if (ip.is_private or ip.is_loopback) and not permitir_privadas:
+    # Not globally routable: private, loopback, and the carrier-grade NAT block 100.64.0.0/10 (at an
+    # ISP, its own customers' and equipment's network), 6to4, site-local...
+    if (not ip.is_global or ip in SITIO_LOCAL) and not permitir_privadas:
         return "una dirección privada o local (no permitida en esta instalación)"
     return None
 
@@ -91,7 +99,8 @@ async def _direcciones_del_host(host: str, permitir_privadas: bool) -> list[str]
     except ValueError:
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        except OSError:
+        except (OSError, UnicodeError):
+            # UnicodeError: a name IDNA cannot encode (an empty label, one over 63 characters).
             raise DestinoProhibido(f"el host {host} no resuelve") from None
         direcciones = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for ip in direcciones:
@@ -111,6 +120,15 @@ class _RedVigilada(httpcore.AsyncNetworkBackend):
         self._red = httpcore.AnyIOBackend()
 
     async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        # One deadline for the lookup and every address, as the client's own connect does: a host with
+        # six silent addresses must not take six timeouts (longer than the delivery activity may run).
+        try:
+            with anyio.fail_after(timeout):
+                return await self._conectar(host, port, local_address, socket_options)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"{host}: sin conexión en {timeout:g} s") from None
+
+    async def _conectar(self, host, port, local_address, socket_options) -> httpcore.AsyncNetworkStream:
         try:
             direcciones = await _direcciones_del_host(host, self._permitir_privadas)
         except DestinoProhibido as prohibido:
@@ -120,13 +138,9 @@ class _RedVigilada(httpcore.AsyncNetworkBackend):
         for direccion in direcciones:
             try:
                 return await self._red.connect_tcp(
-                    direccion,
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
+                    direccion, port, local_address=local_address, socket_options=socket_options
                 )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+            except httpcore.ConnectError as error:
                 fallo = error
         raise fallo or httpcore.ConnectError(f"el host {host} no tiene direcciones")
 

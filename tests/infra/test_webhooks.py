@@ -58,6 +58,12 @@ def test_el_secreto_tiene_la_forma_del_estandar():
         ("http://10.1.2.3/", False),
         ("http://192.168.0.10/", False),
         ("http://[::1]/", False),
+        # Carrier-grade NAT: at an ISP, the network of its own customers and equipment.
+        ("http://100.64.0.1/", False),
+        ("http://[2002:a00:1::]/", False),  # 6to4 of 10.0.0.1
+        ("http://[2002:a9fe:a9fe::]/", True),  # 6to4 of the metadata address
+        ("http://[fec0::1]/", False),
+        ("http://a..b.example/", True),  # a name IDNA cannot encode: refused, not a crash
     ],
 )
 async def test_destinos_prohibidos(url, privadas):

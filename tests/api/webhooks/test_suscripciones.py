@@ -77,6 +77,8 @@ async def test_sin_eventos_recibe_todos_y_un_campo_desconocido_es_422(http, h, s
         "http://[::ffff:169.254.169.254]/",
         "http://usuario:clave@127.0.0.1/webhook",
         "file:///etc/passwd",
+        "http://a..b.example/webhook",  # IDNA refuses the empty label: a 422, never a 500
+        "http://[2002:a9fe:a9fe::]/",  # 6to4 of the metadata address
     ],
 )
 async def test_urls_prohibidas_siempre(http, h, url):
@@ -91,7 +93,8 @@ async def test_privadas_y_loopback_segun_la_configuracion(http, h, settings, sus
     assert (await suscribir("http://10.0.0.7/x"))["url"] == "http://10.0.0.7/x"
     assert (await suscribir("http://[::1]:8080/x"))["url"] == "http://[::1]:8080/x"
     monkeypatch.setattr(settings, "webhooks_permitir_privadas", False)
-    for url in ("http://127.0.0.1:8080/x", "http://10.0.0.7/x", "http://[::1]/x", "http://localhost/x"):
+    privadas = ("http://127.0.0.1:8080/x", "http://10.0.0.7/x", "http://[::1]/x", "http://localhost/x")
+    for url in (*privadas, "http://100.64.12.7/x"):  # carrier-grade NAT: the ISP's own network
         r = await http.post("/api/webhooks", json={"url": url}, headers=h["administrador"])
         assert r.status_code == 422 and campo(r) == "url", (url, r.text)
         assert "privada" in r.json()["message"]
