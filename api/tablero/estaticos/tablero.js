@@ -1,35 +1,52 @@
-// Live board, work queues and pendiente page: when the server says a pendiente changed (server-sent events from the
-// element's data-vivo URL, api/tablero/rutas_vivo.py), the page's live region re-reads itself with htmx
-// ("cambio" event on <body>). A queue's region holds forms (a note, the PPPoE account): while the
-// person is filling one, the region is not replaced under their hands; a notice offers "Actualizar"
-// instead, and the refresh happens by itself once they leave the form untouched. Without JavaScript
-// the page is simply not live.
+// Live pages (the board, the work queues, a pendiente): when the server says a pendiente changed
+// (server-sent events from the region's data-vivo URL, api/tablero/rutas_vivo.py), the page's live
+// region re-reads itself with htmx ("cambio" event on <body>).
+// - A page about one pendiente (data-vivo-id) listens to that one only.
+// - A region is never replaced while the person is filling a form in it: a notice offers
+//   "Actualizar" instead, and the refresh happens by itself once they leave the form untouched.
+// - At most one re-read every INTERVALO ms: each is a whole list for the server.
+// - The stream is closed while the tab is hidden (browsers allow six connections per host over
+//   HTTP/1.1, shared by every tab) and the page catches up when it shows again.
+// Without JavaScript the pages are simply not live.
 (function () {
   var RETRASO = 300; // ms: the changes of one burst arrive together
-  var INTERVALO = 2000; // ms between two refreshes of the same page
+  var INTERVALO = 2000; // ms between two re-reads of the same page
+  var fuente = null;
   var espera = null;
-  var ultimo = 0; // when the page last re-read itself
-  var atrasado = false; // a change was heard while the person was editing
-  var forzado = false; // they pressed "Actualizar": this refresh replaces the region whatever it holds
+  var ultimo = 0; // when the page last asked to re-read itself
+  var oidos = 0; // changes heard so far
+  var pedido = 0; // changes heard when the re-read in flight was asked
+  var descartado = false; // the re-read in flight arrived while the person was editing
 
   function region() {
     return document.querySelector("[data-vivo]");
   }
 
+  function opcionPorDefecto(lista) {
+    // Without a `selected` option the browser shows the first enabled one: that is the untouched state.
+    for (var i = 0; i < lista.options.length; i++) {
+      if (lista.options[i].defaultSelected) return i;
+    }
+    for (var j = 0; j < lista.options.length; j++) {
+      if (!lista.options[j].disabled) return j;
+    }
+    return -1;
+  }
+
   function cambiado(campo) {
     if (campo.type === "hidden" || campo.type === "submit" || campo.type === "button") return false;
+    // Text the field cannot hold yet ("12a" in a number, half a date) reads as "": still theirs.
+    if (campo.validity && campo.validity.badInput) return true;
     if (campo.type === "checkbox" || campo.type === "radio") return campo.checked !== campo.defaultChecked;
     if (campo.type === "file") return campo.files !== null && campo.files.length > 0;
     if (campo.tagName === "SELECT") {
-      // Without a `selected` option the browser shows the first one: that is the untouched state.
-      var porDefecto = 0;
-      for (var i = 0; i < campo.options.length; i++) {
-        if (campo.options[i].defaultSelected) {
-          porDefecto = i;
-          break;
+      if (campo.multiple) {
+        for (var i = 0; i < campo.options.length; i++) {
+          if (campo.options[i].selected !== campo.options[i].defaultSelected) return true;
         }
+        return false;
       }
-      return campo.selectedIndex !== porDefecto;
+      return campo.selectedIndex !== opcionPorDefecto(campo);
     }
     return campo.value !== campo.defaultValue;
   }
@@ -45,29 +62,20 @@
     return false;
   }
 
-  function aviso() {
-    var existente = document.getElementById("hay-cambios");
-    if (existente) return existente;
+  function mostrarAviso(zona) {
+    if (document.getElementById("hay-cambios")) return;
     var p = document.createElement("p");
     p.id = "hay-cambios";
     p.className = "aviso hay-cambios";
     p.setAttribute("role", "status");
-    p.appendChild(document.createTextNode("Hay cambios en esta lista. "));
+    var texto = zona.hasAttribute("data-vivo-id") ? "Este pendiente cambió. " : "Hay cambios en esta lista. ";
+    p.appendChild(document.createTextNode(texto));
     var boton = document.createElement("button");
     boton.type = "button";
     boton.textContent = "Actualizar";
-    boton.addEventListener("click", function () {
-      clearTimeout(espera);
-      espera = null;
-      atrasado = false;
-      forzado = true;
-      quitarAviso();
-      document.body.dispatchEvent(new Event("cambio"));
-    });
+    boton.addEventListener("click", forzar);
     p.appendChild(boton);
-    var zona = region();
     zona.parentNode.insertBefore(p, zona);
-    return p;
   }
 
   function quitarAviso() {
@@ -75,52 +83,64 @@
     if (p) p.remove();
   }
 
-  function refrescar() {
-    // Several changes in a burst cause one refresh, and a page re-reads itself at most every
-    // INTERVALO ms: a board open all day during an outage must not render itself several times a
-    // second (each open page costs the server a whole list).
+  function releer(forzada) {
+    ultimo = Date.now();
+    var evento = new Event("cambio");
+    evento.forzado = forzada; // read back in htmx:beforeSwap through the request's triggering event
+    document.body.dispatchEvent(evento);
+  }
+
+  function programar() {
+    // Several changes in a burst cause one re-read, and never more than one per INTERVALO.
     if (espera) return;
     var retraso = Math.max(RETRASO, ultimo + INTERVALO - Date.now());
     espera = setTimeout(function () {
       espera = null;
-      if (forzado) return; // the refresh they asked for is on its way
       var zona = region();
-      if (zona && editando(zona)) {
-        atrasado = true;
-        aviso();
-        return;
+      if (!zona) return;
+      if (editando(zona)) {
+        mostrarAviso(zona);
+        return; // reintentar() comes back when they leave the form
       }
-      atrasado = false;
       quitarAviso();
-      ultimo = Date.now();
-      document.body.dispatchEvent(new Event("cambio"));
+      releer(false);
     }, retraso);
   }
 
-  function reintentar() {
-    // The person left a form: if nothing of theirs is left in it, catch up now.
-    if (atrasado) setTimeout(refrescar, 0);
+  function forzar() {
+    // "Actualizar": they chose to replace what the region holds now.
+    clearTimeout(espera);
+    espera = null;
+    quitarAviso();
+    releer(true);
   }
 
-  function conectar() {
-    var zona = region();
-    if (!zona || !window.EventSource) return;
-    var fuente = new EventSource(zona.getAttribute("data-vivo"));
+  function oir() {
+    oidos += 1;
+    programar();
+  }
+
+  function reintentar() {
+    // The person left a form: if a change is still unseen, catch up (programar checks the form again).
+    if (document.getElementById("hay-cambios")) setTimeout(programar, 0);
+  }
+
+  function escuchar(zona) {
     var caido = false;
+    fuente = new EventSource(zona.getAttribute("data-vivo"));
     fuente.addEventListener("cambio", function (evento) {
-      // A page about one pendiente (data-vivo-id) cares only for that one's changes.
       var solo = zona.getAttribute("data-vivo-id");
       if (solo !== null && String(JSON.parse(evento.data).id) !== solo) return;
-      refrescar();
+      oir();
     });
     // The server may have missed changes (its Postgres listener reconnected): read everything again.
-    fuente.addEventListener("recargar", refrescar);
+    fuente.addEventListener("recargar", oir);
     fuente.addEventListener("error", function () {
       caido = true;
     });
     fuente.addEventListener("open", function () {
       // Back after a dropped connection: what changed meanwhile was not heard.
-      if (caido) refrescar();
+      if (caido) oir();
       caido = false;
       // For the browser tests (and curious people): the page is listening now.
       document.body.setAttribute("data-vivo-conectado", "si");
@@ -128,34 +148,55 @@
     fuente.addEventListener("expirada", function () {
       fuente.close();
       var aqui = window.location.pathname + window.location.search;
-      window.location.assign(
-        "/tablero/login?motivo=expirada&destino=" + encodeURIComponent(aqui)
-      );
-    });
-    document.addEventListener("focusout", reintentar);
-    document.addEventListener("toggle", reintentar, true); // <details> closed (toggle does not bubble)
-    // A refresh asked for just before the person started typing must not land on their form.
-    document.body.addEventListener("htmx:beforeSwap", function (evento) {
-      var objetivo = evento.detail.target;
-      if (!objetivo || !objetivo.hasAttribute("data-vivo")) return;
-      if (forzado) {
-        forzado = false;
-        return;
-      }
-      if (editando(objetivo)) {
-        evento.detail.shouldSwap = false;
-        atrasado = true;
-        aviso();
-      }
+      window.location.assign("/tablero/login?motivo=expirada&destino=" + encodeURIComponent(aqui));
     });
   }
 
-  // A refresh that failed swaps nothing: the next change may refresh again.
-  function sinForzar() {
-    forzado = false;
+  function esDeLaRegion(evento) {
+    var objetivo = evento.detail && evento.detail.target;
+    return objetivo && objetivo.hasAttribute && objetivo.hasAttribute("data-vivo");
   }
-  document.addEventListener("htmx:responseError", sinForzar);
-  document.addEventListener("htmx:sendError", sinForzar);
+
+  function conectar() {
+    var zona = region();
+    if (!zona || !window.EventSource) return;
+    escuchar(zona);
+
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") {
+        if (fuente) fuente.close();
+        fuente = null;
+      } else if (!fuente) {
+        escuchar(region() || zona);
+        oir(); // whatever changed while hidden was not heard
+      }
+    });
+    document.addEventListener("focusout", reintentar);
+    document.addEventListener("toggle", reintentar, true); // <details> closed (toggle does not bubble)
+
+    document.body.addEventListener("htmx:configRequest", function (evento) {
+      if (!esDeLaRegion(evento)) return;
+      pedido = oidos;
+      descartado = false;
+    });
+    // A re-read asked for just before the person started typing must not land on their form.
+    document.body.addEventListener("htmx:beforeSwap", function (evento) {
+      if (!esDeLaRegion(evento)) return;
+      var disparo = evento.detail.requestConfig && evento.detail.requestConfig.triggeringEvent;
+      if ((disparo && disparo.forzado) || !editando(evento.detail.target)) return;
+      evento.detail.shouldSwap = false;
+      descartado = true;
+      mostrarAviso(evento.detail.target);
+    });
+    document.body.addEventListener("htmx:afterSwap", function (evento) {
+      if (esDeLaRegion(evento)) quitarAviso();
+    });
+    // Changes heard while a re-read was in flight (or a re-read dropped for a form) are still unseen.
+    document.body.addEventListener("htmx:afterRequest", function (evento) {
+      if (!esDeLaRegion(evento)) return;
+      if (oidos > pedido && !descartado) programar();
+    });
+  }
 
   document.addEventListener("DOMContentLoaded", conectar);
 })();
