@@ -51,6 +51,7 @@ class ServidorEnArchivo:
         for proceso in self._procesos:
             if proceso.poll() is None:
                 proceso.kill()
+                proceso.wait(timeout=10)
 
 
 async def conectar(direccion: str) -> Client:
