@@ -1,12 +1,13 @@
 """`GET /tablero/vivo`: server-sent events for the board's session. `event: cambio` with
 `{"id", "version"}` when a pendiente the user may see changes (api/tablero/vivo.py), a heartbeat comment
-every ~15 s, and `event: expirada` before the stream ends when the session stopped working."""
+every ~15 s, and `event: expirada` before the stream ends when the session stopped working. `?id=`: only
+that pendiente's changes (its page)."""
 
 from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from api.comun.deps import SessionDep, SettingsDep, UsuarioActual, usuario_de_token
@@ -23,7 +24,11 @@ PERMISOS = pantallas.POR_RUTA["/tablero"].permisos
 
 @router.get("/vivo")
 async def cambios_en_vivo(
-    request: Request, usuario: UsuarioTablero, session: SessionDep, settings: SettingsDep
+    request: Request,
+    usuario: UsuarioTablero,
+    session: SessionDep,
+    settings: SettingsDep,
+    id: int | None = Query(None, ge=1, le=2**63 - 1, description="Only this pendiente's changes"),
 ):
     exigir(usuario, *PERMISOS)
     # The stream lives for hours: it must not keep the request's pooled connection.
@@ -46,5 +51,7 @@ async def cambios_en_vivo(
     canal = vivo.de(request.app)
     cabeceras = {"cache-control": "no-store", "x-accel-buffering": "no"}
     return StreamingResponse(
-        vivo.flujo(canal, canal.abrir(usuario), revisar), media_type="text/event-stream", headers=cabeceras
+        vivo.flujo(canal, canal.abrir(usuario, id), revisar),
+        media_type="text/event-stream",
+        headers=cabeceras,
     )

@@ -44,6 +44,8 @@ Enlaces = tuple[int | None, int | None]  # (registrado_por, asignado_a)
 @dataclass(eq=False)
 class Oyente:
     usuario: UsuarioActual
+    # The page of one pendiente listens to that one only (`?id=`); None: every one the user may see.
+    solo: int | None = None
     cola: asyncio.Queue[Aviso] = field(default_factory=lambda: asyncio.Queue(COLA_MAXIMA))
 
     def avisar(self, aviso: Aviso) -> None:
@@ -91,8 +93,8 @@ class Vivo:
         self._sessions = sessions
         self._oyentes: set[Oyente] = set()
 
-    def abrir(self, usuario: UsuarioActual) -> Oyente:
-        oyente = Oyente(usuario)
+    def abrir(self, usuario: UsuarioActual, solo: int | None = None) -> Oyente:
+        oyente = Oyente(usuario, solo)
         self._oyentes.add(oyente)
         return oyente
 
@@ -113,9 +115,12 @@ class Vivo:
             return
         texto_id, _, texto_version = carga.partition(":")
         pendiente_id, version = int(texto_id), int(texto_version or 0)
+        interesados = [o for o in self._oyentes if o.solo in (None, pendiente_id)]
+        if not interesados:
+            return  # only pages of other pendientes are open: not even the links are read
         async with self._sessions() as session:
             enlaces = await enlaces_de(session, pendiente_id, version)
-        for oyente in list(self._oyentes):
+        for oyente in interesados:
             if oyente.ve(enlaces):
                 oyente.avisar((pendiente_id, version))
 

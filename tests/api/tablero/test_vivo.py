@@ -275,3 +275,21 @@ async def test_un_flujo_abierto_no_retiene_la_parada_del_servidor(app, settings,
         servidor.force_exit = servidor.should_exit = True
         await asyncio.wait_for(tarea, 15)
         escucha.close()
+
+
+async def test_la_pagina_de_un_pendiente_oye_solo_ese_pendiente(
+    web, ingresar, http, h, nuevo_pendiente, personas
+):
+    edwin = personas.tecnicos[0].empleado_id
+    cliente = web()
+    await ingresar("coordinadora", cliente)
+    suyo, otro = await nuevo_pendiente(), await nuevo_pendiente()
+    async with cliente.stream("GET", f"/tablero/vivo?id={suyo['id']}") as r:
+        assert r.status_code == 200, await r.aread()
+        flujo = Flujo(r)
+        assert (await flujo.siguiente())["comentario"] == "conectado"
+        await _accion(http, h, otro["id"], "asignar", tecnicoId=edwin)
+        asignado = await _accion(http, h, suyo["id"], "asignar", tecnicoId=edwin)
+        assert await flujo.cambios_hasta(suyo["id"], asignado["version"]) == [
+            {"id": suyo["id"], "version": asignado["version"]}
+        ]
