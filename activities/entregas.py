@@ -268,23 +268,27 @@ class Entregador:
         self, webhook: m.Webhook, evento: m.Evento, ahora: datetime
     ) -> tuple[int | None, str | None, str | None, int | None]:
         """(status, answer excerpt, error, latency ms) of one POST; never raises for the receiver's sake."""
+        plazo = self._settings.webhook_timeout_segundos
         try:
-            await direcciones_permitidas(webhook.url, self._settings.webhooks_a_redes_privadas)
+            async with asyncio.timeout(plazo):
+                await direcciones_permitidas(webhook.url, self._settings.webhooks_a_redes_privadas)
         except DestinoProhibido as prohibido:
             return None, None, f"destino prohibido: {prohibido}"[:ERROR_MAXIMO], None
+        except TimeoutError:
+            return None, None, f"el host no resolvió en {plazo:g} s", None
         texto = cuerpo(evento, webhook.formato)
         firmadas = cabeceras(self._secretos(webhook, ahora), evento.id, ahora, texto)
         firmadas["user-agent"] = "pendientes-webhooks/1"
         inicio = time.perf_counter()
         try:
-            r = await self._cliente_http().post(
-                webhook.url,
-                content=texto.encode(),
-                headers=firmadas,
-                timeout=self._settings.webhook_timeout_segundos,
-            )
-        except httpx.TimeoutException:
-            error = f"sin respuesta en {self._settings.webhook_timeout_segundos:g} s"
+            # httpx's timeout is per phase (connect, each write, each read): a receiver that drips its
+            # answer could go on past the activity's limit, and the attempt would never be recorded.
+            async with asyncio.timeout(plazo):
+                r = await self._cliente_http().post(
+                    webhook.url, content=texto.encode(), headers=firmadas, timeout=plazo
+                )
+        except (httpx.TimeoutException, TimeoutError):
+            error = f"sin respuesta en {plazo:g} s"
             return None, None, error, round((time.perf_counter() - inicio) * 1000)
         except httpx.HTTPError as fallo:
             error = f"{type(fallo).__name__}: {fallo}"[:ERROR_MAXIMO]

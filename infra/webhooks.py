@@ -13,6 +13,7 @@ import ipaddress
 import secrets
 import socket
 import ssl
+import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -120,27 +121,28 @@ class _RedVigilada(httpcore.AsyncNetworkBackend):
         self._red = httpcore.AnyIOBackend()
 
     async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        # One deadline for the lookup and every address, as the client's own connect does: a host with
-        # six silent addresses must not take six timeouts (longer than the delivery activity may run).
+        # One deadline for the lookup and every address: a host with six silent addresses must not take
+        # six timeouts (longer than the delivery activity may run). Each address gets its share of the
+        # time left, so one silent address (an IPv6 that drops packets) does not starve a working one.
+        limite = None if timeout is None else time.monotonic() + timeout
         try:
             with anyio.fail_after(timeout):
-                return await self._conectar(host, port, local_address, socket_options)
+                direcciones = await _direcciones_del_host(host, self._permitir_privadas)
         except TimeoutError:
-            raise httpcore.ConnectTimeout(f"{host}: sin conexión en {timeout:g} s") from None
-
-    async def _conectar(self, host, port, local_address, socket_options) -> httpcore.AsyncNetworkStream:
-        try:
-            direcciones = await _direcciones_del_host(host, self._permitir_privadas)
+            raise httpcore.ConnectTimeout(f"{host}: no resolvió en {timeout:g} s") from None
         except DestinoProhibido as prohibido:
             # An httpcore error, so the client reports it as any failed connection (never a crash).
             raise httpcore.ConnectError(f"destino prohibido: {prohibido}") from None
         fallo: Exception | None = None
-        for direccion in direcciones:
+        for orden, direccion in enumerate(direcciones):
+            parte = None
+            if limite is not None:
+                parte = max(limite - time.monotonic(), 0.0) / (len(direcciones) - orden)
             try:
                 return await self._red.connect_tcp(
-                    direccion, port, local_address=local_address, socket_options=socket_options
+                    direccion, port, timeout=parte, local_address=local_address, socket_options=socket_options
                 )
-            except httpcore.ConnectError as error:
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 fallo = error
         raise fallo or httpcore.ConnectError(f"el host {host} no tiene direcciones")
 

@@ -147,3 +147,37 @@ async def test_la_pagina_de_un_pendiente_sigue_solo_sus_propios_cambios(
     version = str(r.json()["data"]["version"])
     await expect(pagina.locator("#acciones input[name=version]").first).to_have_value(version)
     assert await pagina.evaluate("window.sinRecargar") is True
+
+
+async def test_un_flujo_que_el_navegador_abandona_se_vuelve_a_abrir_y_se_pone_al_dia(
+    contexto, nuevo_pendiente, personas, http, h
+):
+    p = await nuevo_pendiente()
+    tarjeta = f"#pendiente-{p['id']}"
+    pagina = await (await contexto()).new_page()
+    await ingresar(pagina, "coordinadora")
+    rechazados: list[str] = []
+
+    async def un_502_primero(ruta) -> None:
+        # The proxy answers 502 once (an API replica restarting): the browser closes that stream for good.
+        if not rechazados:
+            rechazados.append(ruta.request.url)
+            await ruta.fulfill(status=502, body="bad gateway")
+        else:
+            await ruta.continue_()
+
+    await pagina.route("**/tablero/vivo*", un_502_primero)
+    await pagina.goto(f"/tablero?texto={quote(p['direccion'])}")
+    await expect(pagina.locator(f"section[data-estado=REGISTRADO] {tarjeta}")).to_be_visible()
+    await pagina.evaluate("window.sinRecargar = true")
+    # Changed while the page has no stream: it must learn of it once it listens again.
+    r = await http.post(
+        f"/api/pendientes/{p['id']}/acciones/asignar",
+        json={"tecnicoId": personas.tecnicos[0].empleado_id},
+        headers=h["coordinadora"],
+    )
+    assert r.status_code == 200, r.text
+
+    await expect(pagina.locator("body[data-vivo-conectado=si]")).to_have_count(1, timeout=30_000)
+    await expect(pagina.locator(f"section[data-estado=ASIGNADO] {tarjeta}")).to_be_visible(timeout=30_000)
+    assert rechazados and await pagina.evaluate("window.sinRecargar") is True

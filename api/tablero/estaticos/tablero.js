@@ -17,6 +17,9 @@
   var oidos = 0; // changes heard so far
   var pedido = 0; // changes heard when the re-read in flight was asked
   var descartado = false; // the re-read in flight arrived while the person was editing
+  var enVuelo = false; // a re-read of the region is on its way
+  var fallidas = 0; // re-reads that failed in a row (the server restarting): wait longer each time
+  var pausaFuente = 3000; // ms before opening again a stream the browser gave up on
 
   function region() {
     return document.querySelector("[data-vivo]");
@@ -91,11 +94,16 @@
   }
 
   function programar() {
-    // Several changes in a burst cause one re-read, and never more than one per INTERVALO.
+    // Several changes in a burst cause one re-read, and never more than one per INTERVALO (longer
+    // while re-reads fail).
     if (espera) return;
-    var retraso = Math.max(RETRASO, ultimo + INTERVALO - Date.now());
+    var intervalo = Math.min(INTERVALO * Math.pow(2, fallidas), 60000);
+    var retraso = Math.max(RETRASO, ultimo + intervalo - Date.now());
     espera = setTimeout(function () {
       espera = null;
+      // The one in flight will be followed by another if changes came meanwhile (htmx:afterRequest);
+      // a second trigger now would only queue behind it, or replace an "Actualizar" waiting there.
+      if (enVuelo) return;
       var zona = region();
       if (!zona) return;
       if (editando(zona)) {
@@ -125,28 +133,39 @@
     if (document.getElementById("hay-cambios")) setTimeout(programar, 0);
   }
 
-  function escuchar(zona) {
-    var caido = false;
-    fuente = new EventSource(zona.getAttribute("data-vivo"));
-    fuente.addEventListener("cambio", function (evento) {
+  function escuchar(zona, tarde) {
+    var caido = tarde; // opened again after a gap: what changed meanwhile was not heard
+    var propia = new EventSource(zona.getAttribute("data-vivo"));
+    fuente = propia;
+    propia.addEventListener("cambio", function (evento) {
       var solo = zona.getAttribute("data-vivo-id");
       if (solo !== null && String(JSON.parse(evento.data).id) !== solo) return;
       oir();
     });
     // The server may have missed changes (its Postgres listener reconnected): read everything again.
-    fuente.addEventListener("recargar", oir);
-    fuente.addEventListener("error", function () {
+    propia.addEventListener("recargar", oir);
+    propia.addEventListener("error", function () {
       caido = true;
+      if (propia.readyState !== EventSource.CLOSED || fuente !== propia) return;
+      // The browser gave up for good (a 502 from the proxy during a deploy, an answer that is not a
+      // stream): it will not reconnect by itself, so open a new one later, waiting longer each time.
+      fuente = null;
+      setTimeout(function () {
+        if (!fuente && document.visibilityState !== "hidden") escuchar(region() || zona, true);
+      }, pausaFuente);
+      pausaFuente = Math.min(pausaFuente * 2, 60000);
     });
-    fuente.addEventListener("open", function () {
+    propia.addEventListener("open", function () {
       // Back after a dropped connection: what changed meanwhile was not heard.
       if (caido) oir();
       caido = false;
+      pausaFuente = 3000;
       // For the browser tests (and curious people): the page is listening now.
       document.body.setAttribute("data-vivo-conectado", "si");
     });
-    fuente.addEventListener("expirada", function () {
-      fuente.close();
+    propia.addEventListener("expirada", function () {
+      propia.close();
+      fuente = null;
       var aqui = window.location.pathname + window.location.search;
       window.location.assign("/tablero/login?motivo=expirada&destino=" + encodeURIComponent(aqui));
     });
@@ -160,15 +179,15 @@
   function conectar() {
     var zona = region();
     if (!zona || !window.EventSource) return;
-    escuchar(zona);
+    // A page opened in a background tab (a middle click on the board) listens once it is shown.
+    if (document.visibilityState !== "hidden") escuchar(zona, false);
 
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") {
         if (fuente) fuente.close();
         fuente = null;
       } else if (!fuente) {
-        escuchar(region() || zona);
-        oir(); // whatever changed while hidden was not heard
+        escuchar(region() || zona, true); // whatever changed while hidden is read once it opens
       }
     });
     document.addEventListener("focusout", reintentar);
@@ -178,6 +197,7 @@
       if (!esDeLaRegion(evento)) return;
       pedido = oidos;
       descartado = false;
+      enVuelo = true;
     });
     // A re-read asked for just before the person started typing must not land on their form.
     document.body.addEventListener("htmx:beforeSwap", function (evento) {
@@ -191,10 +211,13 @@
     document.body.addEventListener("htmx:afterSwap", function (evento) {
       if (esDeLaRegion(evento)) quitarAviso();
     });
-    // Changes heard while a re-read was in flight (or a re-read dropped for a form) are still unseen.
+    // Changes heard while a re-read was in flight are still unseen, and so is the change of a re-read
+    // that failed; one dropped for a form waits for reintentar().
     document.body.addEventListener("htmx:afterRequest", function (evento) {
       if (!esDeLaRegion(evento)) return;
-      if (oidos > pedido && !descartado) programar();
+      enVuelo = false;
+      fallidas = evento.detail.successful ? 0 : fallidas + 1;
+      if (!descartado && (fallidas > 0 || oidos > pedido)) programar();
     });
   }
 
