@@ -442,22 +442,29 @@ async def ping(
             error=error[:LARGO_ERROR] if error else None,
         )
 
+    plazo = settings.webhook_timeout_segundos
     try:
         # Checked again at send time: the host may resolve elsewhere than when it was saved.
-        await direcciones_permitidas(url, settings.webhooks_a_redes_privadas)
+        async with asyncio.timeout(plazo):
+            await direcciones_permitidas(url, settings.webhooks_a_redes_privadas)
     except DestinoProhibido as error:
         return resultado(error=f"url no permitida: {error}")
+    except TimeoutError:
+        return resultado(error=f"el host no resolvió en {plazo:g} s")
     # In UTC: the signing library replaces the zone with UTC instead of converting (a Lima time would
     # sign a timestamp five hours off the header's).
     envio = cabeceras(firmantes, evento_id, datetime.now(UTC), texto)
     try:
+        # One deadline for the whole exchange (httpx's is per phase): a receiver that drips its answer
+        # must not hold the administrator's request.
         async with (
-            cliente_http(settings.webhooks_a_redes_privadas, settings.webhook_timeout_segundos) as http,
+            asyncio.timeout(plazo),
+            cliente_http(settings.webhooks_a_redes_privadas, plazo) as http,
             http.stream("POST", url, content=texto.encode(), headers=envio) as r,
         ):
             extracto = await _leer_extracto(r)
             return resultado(r.status_code, extracto)
-    except httpx.TimeoutException:
-        return resultado(error=f"sin respuesta en {settings.webhook_timeout_segundos:g} s")
+    except (httpx.TimeoutException, TimeoutError):
+        return resultado(error=f"sin respuesta en {plazo:g} s")
     except httpx.HTTPError as error:
         return resultado(error=f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)

@@ -4,7 +4,10 @@ reported (down, failing, redirecting included), and the previous secret signing 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import time
 from datetime import datetime, timedelta
 
 from tests.api.webhooks.conftest import AISLADO, CAIDO, verifica
@@ -106,3 +109,31 @@ async def test_ping_de_un_webhook_eliminado_es_404(http, h, suscribir):
     await http.delete(f"/api/webhooks/{webhook['id']}", headers=h["administrador"])
     r = await http.post(f"/api/webhooks/{webhook['id']}/ping", headers=h["administrador"])
     assert r.status_code == 404
+
+
+async def test_un_receptor_que_gotea_su_respuesta_no_retiene_el_ping(
+    http, h, suscribir, settings, monkeypatch
+):
+    # Headers at once, then one byte every 0.3 s for 12 s: each read is quick, the whole is not.
+    async def gotear(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 40\r\n\r\n")
+            for _ in range(40):
+                writer.write(b"x")
+                await writer.drain()
+                await asyncio.sleep(0.3)
+        writer.close()
+
+    servidor = await asyncio.start_server(gotear, "127.0.0.1", 0)
+    puerto = servidor.sockets[0].getsockname()[1]
+    monkeypatch.setattr(settings, "webhook_timeout_segundos", 2.0)
+    try:
+        webhook = await suscribir(f"http://127.0.0.1:{puerto}/hook", **AISLADO)
+        inicio = time.monotonic()
+        resultado = await ping(http, h, webhook["id"])
+        duracion = time.monotonic() - inicio
+    finally:
+        servidor.close()
+    assert resultado["entregado"] is False and resultado["error"] == "sin respuesta en 2 s", resultado
+    assert duracion < 6, duracion
