@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models as m
-from db.lectura import CAMPOS_VISTA_DETALLE, UN_PENDIENTE, hechos_sla
+from db.lectura import CAMPOS_VISTA_DETALLE, UN_PENDIENTE, hechos_sla, nombre_de
 from domain.enums import TipoPendiente
 from domain.eventos import POR_CAMBIO, Formato, TipoEvento
 from domain.persat import cuerpo_persat
@@ -121,16 +121,10 @@ def _valor(valor: Any) -> Any:
 
 
 def _nombre(empleado: m.Empleado | None) -> str | None:
-    return _nombre_de(empleado.nombre, empleado.apellido_paterno) if empleado else None
+    return nombre_de(empleado.nombre, empleado.apellido_paterno) if empleado else None
 
 
 # --- Views -----------------------------------------------------------------------------------------
-
-
-def _nombre_de(nombre: str | None, apellido: str | None) -> str | None:
-    if nombre is None:
-        return None
-    return " ".join(x for x in (nombre, apellido) if x)
 
 
 def _detalle_de_fila(fila: Any) -> dict[str, Any] | None:
@@ -159,9 +153,9 @@ def vista_de_fila(p: Any) -> dict[str, Any]:
         "fechaCreacion": _valor(p.fecha_creacion),
         "fechaPendiente": _valor(p.fecha_pendiente),
         "idEmpleadoRegistro": p.registrado_por,
-        "registradoPor": _nombre_de(p.registrador_nombre, p.registrador_apellido),
+        "registradoPor": nombre_de(p.registrador_nombre, p.registrador_apellido),
         "idEmpleadoAsignado": p.asignado_a,
-        "asignadoA": _nombre_de(p.tecnico_nombre, p.tecnico_apellido),
+        "asignadoA": nombre_de(p.tecnico_nombre, p.tecnico_apellido),
         "estado": _valor(p.estado),
         "estadoTecnico": _valor(p.estado_tecnico),
         "empresa": _valor(p.empresa),

@@ -82,6 +82,13 @@ def columnas_sla(reloj: sla.RelojSla | None, estado: EstadoPendiente) -> dict[st
     }
 
 
+def nombre_de(nombre: str | None, apellido: str | None) -> str | None:
+    """An employee's name as answers and events show it ("Edwin Mamani"); None without one."""
+    if nombre is None:
+        return None
+    return " ".join(x for x in (nombre, apellido) if x)
+
+
 async def detalle_de(s: AsyncSession, fila: m.Pendiente) -> m.Base | None:
     return await s.get(DETALLES[TipoPendiente(fila.tipo)], fila.id)
 

@@ -42,7 +42,7 @@ from api.pendientes.esquemas import (
 )
 from contrato.mensajes import EstadoVivo
 from db import models as m
-from db.lectura import UN_PENDIENTE, detalle_de, hechos_sla, hechos_vivos
+from db.lectura import UN_PENDIENTE, detalle_de, hechos_sla, hechos_vivos, nombre_de
 from domain.enums import EstadoPendiente, EstadoSla, PrioridadPendiente
 from domain.errores import DatosInvalidos, NoEncontrado
 from domain.etiquetas import ModoEtiquetas
@@ -148,10 +148,6 @@ def _filas_de_pagina(pagina: Subquery, *orden: Any, total: Any = None) -> Select
     )
 
 
-def _nombre_completo(nombre: str | None, apellido: str | None) -> str:
-    return " ".join(p for p in (nombre, apellido) if p)
-
-
 def _respuesta_de_fila(fila: Any, ahora: datetime | None = None) -> PendienteResponse:
     """The answer for a row of `_filas_de_pagina` or of db/lectura's UN_PENDIENTE (same columns).
 
@@ -159,18 +155,15 @@ def _respuesta_de_fila(fila: Any, ahora: datetime | None = None) -> PendienteRes
     aware datetimes, ints) already as the model holds it, so validating 25 fields per row (a list's 20
     rows, each request) only re-checked our own data. tests/api/pendientes/test_respuesta_rapida.py
     checks that validating the result changes nothing."""
-    tecnico = None
-    if fila.tecnico_nombre is not None:
-        tecnico = _nombre_completo(fila.tecnico_nombre, fila.tecnico_apellido)
     etiquetas = [EtiquetaBreve.model_construct(id=i, nombre=n) for i, n in fila.etiquetas or ()]
     return PendienteResponse.model_construct(
         id=fila.id,
         fecha_creacion=fila.fecha_creacion,
         fecha_pendiente=fila.fecha_pendiente,
         id_empleado_registro=fila.registrado_por,
-        registrado_por=_nombre_completo(fila.registrador_nombre, fila.registrador_apellido),
+        registrado_por=nombre_de(fila.registrador_nombre, fila.registrador_apellido),
         id_empleado_asignado=fila.asignado_a,
-        asignado_a=tecnico,
+        asignado_a=nombre_de(fila.tecnico_nombre, fila.tecnico_apellido),
         estado=fila.estado,
         estado_tecnico=fila.estado_tecnico,
         empresa=fila.empresa,
